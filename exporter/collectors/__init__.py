@@ -1,0 +1,71 @@
+"""Registry of collectors. Each module registers itself with the ``collector`` decorator."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import Metric
+
+CollectFn = Callable[[Connection, "CollectorSettings"], list[Metric]]
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorSettings:
+    """What one collector run needs to know: its interval and its own options."""
+
+    interval: float
+    api_timeout: float
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorSpec:
+    name: str
+    fn: CollectFn
+    interval: float
+    default_enabled: bool
+    help: str
+    # option name -> default; the default's type is the option's type.
+    options: Mapping[str, Any]
+
+
+class ServiceAbsent(Exception):  # noqa: N818 - it is an outcome, not an error
+    """The cloud does not deploy the service this collector watches: normal, not a failure."""
+
+
+_REGISTRY: dict[str, CollectorSpec] = {}
+
+
+def collector(
+    name: str,
+    *,
+    interval: float,
+    help: str,
+    enabled: bool = True,
+    options: Mapping[str, Any] | None = None,
+) -> Callable[[CollectFn], CollectFn]:
+    def register(fn: CollectFn) -> CollectFn:
+        if name in _REGISTRY:
+            raise RuntimeError(f"collector {name!r} registered twice")
+        _REGISTRY[name] = CollectorSpec(name, fn, interval, enabled, help, dict(options or {}))
+        return fn
+
+    return register
+
+
+_MODULES = (
+    "compute_services",
+    "block_storage_services",
+    "network_agents",
+    "api_endpoints",
+)
+
+
+def all_collectors() -> dict[str, CollectorSpec]:
+    for module in _MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    return dict(sorted(_REGISTRY.items()))

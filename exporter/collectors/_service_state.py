@@ -1,0 +1,109 @@
+"""Families shared by the compute and block-storage service collectors (same API shape)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
+
+from exporter.connection import timestamp
+
+LABELS = ["binary", "host", "zone"]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRow:
+    binary: str
+    host: str
+    zone: str
+    up: bool
+    enabled: bool
+    forced_down: bool | None
+    last_seen: float | None
+    disabled_reason: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.binary, self.host, self.zone)
+
+
+def row(svc: object) -> ServiceRow:
+    """One service from an SDK resource (compute or block-storage Service)."""
+    status = (getattr(svc, "status", "") or "").lower()
+    return ServiceRow(
+        binary=getattr(svc, "binary", "") or "",
+        host=getattr(svc, "host", "") or "",
+        zone=getattr(svc, "availability_zone", "") or "",
+        up=(getattr(svc, "state", "") or "").lower() == "up",
+        enabled=status == "enabled",
+        forced_down=getattr(svc, "is_forced_down", None),
+        last_seen=timestamp(getattr(svc, "updated_at", None)),
+        disabled_reason=getattr(svc, "disabled_reason", "") or "",
+    )
+
+
+def merge(rows: Iterable[ServiceRow]) -> list[ServiceRow]:
+    """One row per (binary, host, zone).
+
+    Cinder lists a backend once per cluster it ever joined, so the same identity can appear twice
+    (see cinder's services-list sample). Prometheus rejects duplicate series, so merge them the
+    cautious way: down if any copy is down, disabled if any is disabled, newest heartbeat.
+    """
+    merged: dict[tuple[str, str, str], ServiceRow] = {}
+    for r in rows:
+        old = merged.get(r.key)
+        if old is None:
+            merged[r.key] = r
+            continue
+        seen = [t for t in (old.last_seen, r.last_seen) if t is not None]
+        merged[r.key] = ServiceRow(
+            *r.key,
+            up=old.up and r.up,
+            enabled=old.enabled and r.enabled,
+            forced_down=bool(old.forced_down or r.forced_down)
+            if None not in (old.forced_down, r.forced_down)
+            else None,
+            last_seen=max(seen) if seen else None,
+            disabled_reason=old.disabled_reason or r.disabled_reason,
+        )
+    return sorted(merged.values(), key=lambda r: r.key)
+
+
+def families(prefix: str, source: str, rows: Iterable[ServiceRow]) -> list[Metric]:
+    """``prefix`` is e.g. ``openstack_compute_service``; ``source`` names the API for HELP."""
+    bg = f"({source}; collected in background)"
+    up = GaugeMetricFamily(
+        f"{prefix}_up", f"Whether the service reports state=up {bg}.", labels=LABELS
+    )
+    enabled = GaugeMetricFamily(
+        f"{prefix}_enabled", f"Whether the service has status=enabled {bg}.", labels=LABELS
+    )
+    forced = GaugeMetricFamily(
+        f"{prefix}_forced_down",
+        f"Whether an operator forced the service down {bg}.",
+        labels=LABELS,
+    )
+    seen = GaugeMetricFamily(
+        f"{prefix}_last_seen_timestamp_seconds",
+        f"Unix time of the service's last heartbeat, its updated_at {bg}.",
+        labels=LABELS,
+    )
+    reason = InfoMetricFamily(
+        f"{prefix}_disabled_reason",
+        f"Why a disabled service was disabled, as the operator wrote it; one series per disabled "
+        f"service {bg}.",
+        labels=LABELS,
+    )
+    for r in merge(rows):
+        labels = list(r.key)
+        up.add_metric(labels, float(r.up))
+        enabled.add_metric(labels, float(r.enabled))
+        if r.forced_down is not None:
+            forced.add_metric(labels, float(r.forced_down))
+        if r.last_seen is not None:
+            seen.add_metric(labels, r.last_seen)
+        if not r.enabled:
+            reason.add_metric(labels, {"disabled_reason": r.disabled_reason})
+    # Cinder has no forced_down; an empty family would only be noise in the exposition.
+    return [f for f in (up, enabled, forced, seen, reason) if f.samples or f is not forced]

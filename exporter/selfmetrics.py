@@ -1,0 +1,94 @@
+"""openstack_exporter_* families, built from the snapshot's bookkeeping at scrape time."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Mapping
+
+import openstack.version
+from prometheus_client.metrics_core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    InfoMetricFamily,
+    Metric,
+)
+
+from exporter import __version__
+from exporter.snapshot import CollectorState
+
+_L = ["collector"]
+
+
+def build_info() -> InfoMetricFamily:
+    info = InfoMetricFamily(
+        "openstack_exporter_build",
+        "Version of openstack-admin-exporter and of the openstacksdk it runs on.",
+    )
+    info.add_metric(
+        [],
+        {
+            "version": __version__,
+            "openstacksdk_version": openstack.version.__version__,
+            "python_version": platform.python_version(),
+        },
+    )
+    return info
+
+
+def families(states: Mapping[str, CollectorState]) -> list[Metric]:
+    success = GaugeMetricFamily(
+        "openstack_exporter_collector_success",
+        "Whether the collector's last run succeeded (1) or failed (0); a collector whose service "
+        "is not in the catalog counts as a success.",
+        labels=_L,
+    )
+    absent = GaugeMetricFamily(
+        "openstack_exporter_collector_service_absent",
+        "Whether the collector's last run found its OpenStack service missing from the catalog "
+        "(1): the collector is skipped, not failing.",
+        labels=_L,
+    )
+    duration = GaugeMetricFamily(
+        "openstack_exporter_collector_duration_seconds",
+        "Duration of the collector's last run, successful or not.",
+        labels=_L,
+    )
+    last_success = GaugeMetricFamily(
+        "openstack_exporter_collector_last_success_timestamp_seconds",
+        "Unix time the collector last succeeded: the age of the data it serves.",
+        labels=_L,
+    )
+    interval = GaugeMetricFamily(
+        "openstack_exporter_collector_interval_seconds",
+        "Configured interval between runs of the collector.",
+        labels=_L,
+    )
+    series = GaugeMetricFamily(
+        "openstack_exporter_collector_series",
+        "Number of samples the collector's served data holds.",
+        labels=_L,
+    )
+    runs = CounterMetricFamily(
+        "openstack_exporter_collector_runs",
+        "Runs of the collector since the exporter started, successful or not.",
+        labels=_L,
+    )
+    failures = CounterMetricFamily(
+        "openstack_exporter_collector_failures",
+        "Failed runs of the collector since the exporter started.",
+        labels=_L,
+    )
+    for name, st in sorted(states.items()):
+        interval.add_metric([name], st.interval)
+        runs.add_metric([name], st.runs)
+        failures.add_metric([name], st.failures)
+        if not st.has_run:
+            continue  # no outcome yet: absence is more honest than a made-up 0
+        success.add_metric([name], float(st.last_ok))
+        absent.add_metric([name], float(st.absent))
+        series.add_metric([name], st.series)
+        if st.last_duration is not None:
+            duration.add_metric([name], st.last_duration)
+        if st.last_success is not None:
+            last_success.add_metric([name], st.last_success)
+    return [build_info(), success, absent, duration, last_success, interval, series, runs, failures]

@@ -1,0 +1,137 @@
+"""HTTP: /metrics from a private registry reading only the snapshot; /, /-/healthy, /-/ready."""
+
+from __future__ import annotations
+
+import html
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from prometheus_client import CollectorRegistry, ProcessCollector, make_wsgi_app
+from prometheus_client.metrics_core import Metric
+
+from exporter import __version__
+from exporter.selfmetrics import families as self_families
+from exporter.snapshot import SnapshotStore
+
+StartResponse = Callable[..., Any]
+
+
+class SnapshotCollector:
+    """Yields the stored families and self-metrics. No I/O: a scrape never reaches OpenStack."""
+
+    def __init__(self, store: SnapshotStore) -> None:
+        self.store = store
+
+    def collect(self) -> Iterator[Metric]:
+        states = self.store.states()
+        for state in states.values():
+            yield from state.families
+        yield from self_families(states)
+
+
+def build_registry(store: SnapshotStore) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(SnapshotCollector(store))
+    ProcessCollector(registry=registry)
+    return registry
+
+
+class App:
+    def __init__(self, store: SnapshotStore, cloud: str) -> None:
+        self.store = store
+        self.cloud = cloud
+        self.metrics = make_wsgi_app(build_registry(store))
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        if path == "/metrics":
+            return self.metrics(environ, start_response)
+        if path == "/-/healthy":
+            return _text(start_response, "200 OK", "Healthy.\n")
+        if path == "/-/ready":
+            if self.store.ready():
+                return _text(start_response, "200 OK", "Ready.\n")
+            return _text(
+                start_response,
+                "503 Service Unavailable",
+                "Not ready: some collectors have not run yet.\n",
+            )
+        if path == "/":
+            body = self.landing_page().encode()
+            start_response(
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return _text(start_response, "404 Not Found", "Not found. Try /metrics.\n")
+
+    def landing_page(self) -> str:
+        now = time.time()
+        rows = []
+        for name, st in sorted(self.store.states().items()):
+            if not st.has_run:
+                outcome = "not run yet"
+            elif st.absent:
+                outcome = "skipped: service not in catalog"
+            else:
+                outcome = "ok" if st.last_ok else "FAILED"
+            age = f"{now - st.last_success:.0f}s ago" if st.last_success else "never"
+            rows.append(
+                f"<tr><td>{html.escape(name)}</td><td>{st.interval:g}s</td>"
+                f"<td>{outcome}</td><td>{age}</td><td>{st.series}</td>"
+                f"<td>{html.escape(st.last_error or '')}</td></tr>"
+            )
+        return (
+            "<!doctype html><html><head><title>OpenStack admin exporter</title></head><body>"
+            f"<h1>OpenStack admin exporter</h1><p>Version {html.escape(__version__)}, "
+            f"cloud <code>{html.escape(self.cloud)}</code>.</p>"
+            '<p><a href="/metrics">Metrics</a> · <a href="/-/healthy">healthy</a> · '
+            '<a href="/-/ready">ready</a></p>'
+            "<table border=1 cellpadding=4><tr><th>collector</th><th>interval</th>"
+            "<th>last run</th><th>last success</th><th>series</th><th>last error</th></tr>"
+            + "".join(rows)
+            + "</table></body></html>"
+        )
+
+
+def _text(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    body = text.encode()
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Scrapes are not worth a log line each."""
+
+
+def parse_listen_address(value: str) -> tuple[str, int]:
+    """``host:port``, ``:port`` (all interfaces) or ``[v6]:port``, as Prometheus spells it."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError("must be host:port, :port or [ipv6]:port")
+    host = host.strip("[]") or "0.0.0.0"  # noqa: S104 - an exporter listens for its scrapers
+    return host, int(port)
+
+
+def serve(app: App, address: str) -> tuple[WSGIServer, threading.Thread]:
+    host, port = parse_listen_address(address)
+
+    class Server(_Server):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    httpd = make_server(host, port, app, server_class=Server, handler_class=_QuietHandler)
+    thread = threading.Thread(target=httpd.serve_forever, name="http", daemon=True)
+    thread.start()
+    return httpd, thread

@@ -1,0 +1,96 @@
+"""SnapshotStore: per collector, the families of its last good run plus bookkeeping.
+
+Records are immutable and swapped under a lock; a scrape takes references and never waits on a
+collector, so /metrics costs the same however slow OpenStack is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from prometheus_client.metrics_core import Metric
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorState:
+    name: str
+    interval: float
+    families: tuple[Metric, ...] = ()
+    runs: int = 0
+    failures: int = 0
+    last_ok: bool = False
+    absent: bool = False
+    last_duration: float | None = None
+    last_run: float | None = None
+    last_success: float | None = None
+    last_error: str | None = None
+    series: int = 0
+
+    @property
+    def has_run(self) -> bool:
+        return self.runs > 0
+
+
+@dataclass(slots=True)
+class SnapshotStore:
+    _states: dict[str, CollectorState] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def register(self, name: str, interval: float) -> None:
+        with self._lock:
+            self._states.setdefault(name, CollectorState(name, interval))
+
+    def record_success(
+        self,
+        name: str,
+        families: Iterable[Metric],
+        *,
+        finished: float,
+        duration: float,
+        absent: bool = False,
+    ) -> CollectorState:
+        families = tuple(families)
+        with self._lock:
+            old = self._states[name]
+            new = replace(
+                old,
+                families=families,
+                runs=old.runs + 1,
+                last_ok=True,
+                absent=absent,
+                last_duration=duration,
+                last_run=finished,
+                last_success=finished,
+                last_error=None,
+                series=sum(len(f.samples) for f in families),
+            )
+            self._states[name] = new
+            return new
+
+    def record_failure(
+        self, name: str, error: str, *, finished: float, duration: float
+    ) -> CollectorState:
+        """Keep the last good families; only the bookkeeping moves."""
+        with self._lock:
+            old = self._states[name]
+            new = replace(
+                old,
+                runs=old.runs + 1,
+                failures=old.failures + 1,
+                last_ok=False,
+                last_duration=duration,
+                last_run=finished,
+                last_error=error,
+            )
+            self._states[name] = new
+            return new
+
+    def states(self) -> Mapping[str, CollectorState]:
+        with self._lock:
+            return dict(self._states)
+
+    def ready(self) -> bool:
+        states = self.states()
+        return bool(states) and all(s.has_run for s in states.values())
