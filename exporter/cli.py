@@ -8,6 +8,7 @@ import signal
 import sys
 import tempfile
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -134,7 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     specs = all_collectors()
     args = parser(specs).parse_args(_normalise(sys.argv[1:] if argv is None else argv))
     logs_mod.configure(args.log_level, args.log_format)
-    log = logs_mod.get_logger()
+    # The SDK warns about its own internals on every call; nothing an admin can act on.
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning, module="openstack")
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="openstack")
 
     demo = None
     if args.demo:
@@ -144,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = load_settings(args, specs)
             region = cloud_region(settings)
         except ConfigInvalid as exc:
-            log.error("config_invalid", problems=exc.problems)
+            # One plain message, not a JSON line: whoever starts the exporter reads this.
             sys.stderr.write(
                 "openstack-admin-exporter: invalid configuration:\n"
                 + "".join(f"  - {logs_mod.scrub(p)}\n" for p in exc.problems)

@@ -20,7 +20,7 @@ from structlog.typing import EventDict, WrappedLogger
 MASK = "***"
 _SECRET_KEY = re.compile(r"pass(word)?|token|secret|auth(orization)?$|credential|api_key", re.I)
 _HEADER = re.compile(
-    r"((?:x-auth-token|x-subject-token|x-service-token|authorization)\s*[:=]\s*[\"']?)"
+    r"((?:x-auth-token|x-subject-token|x-service-token|authorization)[\"']?\s*[:=]\s*[\"']?)"
     r"([^\"'\s,}]+(?:\s+[^\"'\s,}]+)?)",
     re.I,
 )

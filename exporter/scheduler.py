@@ -57,7 +57,7 @@ class Runner:
             self._conns.pop(name, None)
 
     def run(self, name: str) -> CollectorState:
-        log = get_logger()
+        log = get_logger(collector=name)
         cfg = self.settings.collectors[name].settings
         start = time.perf_counter()
         with structlog.contextvars.bound_contextvars(collector=name):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Mapping
+from importlib.metadata import version
 
-import openstack.version
 from prometheus_client.metrics_core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -28,7 +28,7 @@ def build_info() -> InfoMetricFamily:
         [],
         {
             "version": __version__,
-            "openstacksdk_version": openstack.version.__version__,
+            "openstacksdk_version": version("openstacksdk"),
             "python_version": platform.python_version(),
         },
     )

@@ -35,7 +35,9 @@ class SnapshotCollector:
 
 
 def build_registry(store: SnapshotStore) -> CollectorRegistry:
-    registry = CollectorRegistry(auto_describe=False)
+    # Our families come and go with the cloud, so the collector has no fixed names to describe;
+    # registering it "without names" keeps ?name[]= filtering working for it.
+    registry = CollectorRegistry(auto_describe=False, support_collectors_without_names=True)
     registry.register(SnapshotCollector(store))
     ProcessCollector(registry=registry)
     return registry

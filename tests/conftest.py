@@ -24,7 +24,9 @@ from exporter.server import SnapshotCollector
 from exporter.snapshot import SnapshotStore
 
 SAMPLES = Path(
-    os.environ.get("API_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "api-samples")
+    os.environ.get(
+        "API_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "api-samples"
+    )
 )
 
 
@@ -101,10 +103,7 @@ class Harness:
 
     def series(self, name: str) -> list[dict[str, str]]:
         return [
-            s.labels
-            for metric in self.registry.collect()
-            for s in metric.samples
-            if s.name == name
+            s.labels for metric in self.registry.collect() for s in metric.samples if s.name == name
         ]
 
 

@@ -44,8 +44,10 @@ def test_upstream_sample(harness, cloud: DemoCloud, samples):
     h.run("network_agents")
     assert h.value("openstack_network_agent_up", **OVS, host="agenthost1") == 1
     # "2017-09-12 19:40:08": Neutron's format, space-separated and UTC.
-    assert h.value("openstack_network_agent_last_seen_timestamp_seconds", **OVS,
-                   host="agenthost1") == 1505245208.0
+    assert (
+        h.value("openstack_network_agent_last_seen_timestamp_seconds", **OVS, host="agenthost1")
+        == 1505245208.0
+    )
     l3 = {"agent_type": "L3 agent", "binary": "neutron-l3-agent", "zone": "nova"}
     assert h.value("openstack_network_agent_admin_state_up", **l3, host="agenthost1") == 1
     assert len(h.series("openstack_network_agent_up")) == 4

@@ -1,0 +1,140 @@
+import threading
+
+from freezegun import freeze_time
+
+from exporter.collectors import all_collectors
+from exporter.connection import cloud_region
+from exporter.demo import DemoCloud
+from exporter.scheduler import MAX_JITTER_SECONDS, Runner, build_scheduler
+from exporter.snapshot import SnapshotStore
+
+CMP1 = {"binary": "nova-compute", "host": "cmp-001", "zone": "az1"}
+
+
+def test_failed_run_keeps_last_good_data_and_others_stay_fresh(harness, cloud: DemoCloud):
+    h = harness()
+    with freeze_time("2026-11-25 10:00:00"):
+        h.run("compute_services", "network_agents")
+    first = h.value(
+        "openstack_exporter_collector_last_success_timestamp_seconds", collector="compute_services"
+    )
+    assert first == 1795600800.0
+
+    cloud.set_fault("/compute", status=500)
+    with freeze_time("2026-11-25 10:01:00"):
+        h.run("compute_services", "network_agents")
+
+    # The failed collector: success 0, one failure, old data still served with its old age.
+    assert h.value("openstack_exporter_collector_success", collector="compute_services") == 0
+    assert h.value("openstack_exporter_collector_failures_total", collector="compute_services") == 1
+    assert h.value("openstack_exporter_collector_runs_total", collector="compute_services") == 2
+    assert h.value("openstack_compute_service_up", **CMP1) == 1
+    assert (
+        h.value(
+            "openstack_exporter_collector_last_success_timestamp_seconds",
+            collector="compute_services",
+        )
+        == first
+    )
+    # The other collector ran at the new time and is fresh.
+    assert h.value("openstack_exporter_collector_success", collector="network_agents") == 1
+    assert (
+        h.value(
+            "openstack_exporter_collector_last_success_timestamp_seconds",
+            collector="network_agents",
+        )
+        == first + 60
+    )
+    error = h.store.states()["compute_services"].last_error
+    assert "500" in error
+
+    cloud.clear_faults()
+    h.run("compute_services")
+    assert h.value("openstack_exporter_collector_success", collector="compute_services") == 1
+
+
+def test_hanging_api_is_cut_by_the_timeout(harness, cloud: DemoCloud):
+    cloud.set_fault("/volume", delay=1.5)
+    h = harness(api_timeout=0.3)
+    h.run("block_storage_services", "compute_services")
+    assert h.value("openstack_exporter_collector_success", collector="block_storage_services") == 0
+    assert (
+        h.value("openstack_exporter_collector_duration_seconds", collector="block_storage_services")
+        < 1.5
+    )
+    assert h.value("openstack_exporter_collector_success", collector="compute_services") == 1
+
+
+def test_keystone_failing_then_recovering(harness, cloud: DemoCloud):
+    cloud.set_fault("/identity", status=503)
+    h = harness()
+    h.run()  # every collector fails, nothing raises
+    for name in h.settings.enabled:
+        assert h.value("openstack_exporter_collector_success", collector=name) == 0
+        assert (
+            h.value("openstack_exporter_collector_last_success_timestamp_seconds", collector=name)
+            is None
+        )
+    assert h.store.ready()  # ready means "has run", not "succeeded"
+    cloud.clear_faults()
+    h.run()
+    for name in h.settings.enabled:
+        assert h.value("openstack_exporter_collector_success", collector=name) == 1
+
+
+def test_collector_bug_is_caught(harness, cloud: DemoCloud, captured_logs):
+    cloud.overrides[("GET", "/network/v2.0/agents")] = {"agents": "not a list"}
+    h = harness()
+    h.run("network_agents")
+    assert h.value("openstack_exporter_collector_success", collector="network_agents") == 0
+    line = next(e for e in captured_logs if e["event"] == "collector_run")
+    assert line["collector"] == "network_agents"
+    assert line["ok"] is False
+    assert line["log_level"] == "warning"
+
+
+def test_jobs_are_configured(make_settings):
+    settings = make_settings(
+        concurrency=2,
+        collectors={"compute_services": {"interval": "5m"}, "api_endpoints": {"enabled": False}},
+    )
+    store = SnapshotStore()
+    runner = Runner(settings, cloud_region(settings), all_collectors(), store)
+    scheduler = build_scheduler(settings, runner)
+    scheduler.start(paused=True)  # job defaults are applied when the scheduler starts
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    assert set(jobs) == {"compute_services", "block_storage_services", "network_agents"}
+    job = jobs["compute_services"]
+    assert job.trigger.interval.total_seconds() == 300
+    assert job.trigger.jitter == MAX_JITTER_SECONDS
+    assert jobs["network_agents"].trigger.jitter == 6.0
+    assert job.max_instances == 1
+    assert job.coalesce is True
+    assert job.misfire_grace_time == 300
+    assert job.args == ("compute_services",)
+
+
+def test_scheduler_runs_every_job_at_start_up(make_settings):
+    settings = make_settings(concurrency=2)
+    store = SnapshotStore()
+    runner = Runner(settings, cloud_region(settings), all_collectors(), store)
+    done = threading.Event()
+    original = runner.run
+
+    def run(name: str):
+        state = original(name)
+        if store.ready():
+            done.set()
+        return state
+
+    runner.run = run  # observe the real wrapper, to know when every job ran once
+    scheduler = build_scheduler(settings, runner)
+    scheduler.start()
+    try:
+        assert done.wait(20), "not every collector ran at start-up"
+    finally:
+        scheduler.shutdown(wait=True)
+    assert all(s.last_ok for s in store.states().values())

@@ -1,0 +1,102 @@
+import gzip
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from exporter.demo import DemoCloud
+from exporter.server import App, parse_listen_address, serve
+from tests.conftest import Harness
+
+
+@pytest.fixture
+def served(harness) -> Iterator[tuple[Harness, str]]:
+    h = harness()
+    httpd, _ = serve(App(h.store, "demo"), "127.0.0.1:0")
+    try:
+        yield h, f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def get(url: str, **headers: str):
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        return urllib.request.urlopen(req, timeout=5)
+    except urllib.error.HTTPError as exc:
+        return exc
+
+
+def test_ready_only_after_every_collector_ran(served):
+    h, base = served
+    assert get(base + "/-/healthy").status == 200
+    assert get(base + "/-/ready").status == 503
+    h.run()
+    assert get(base + "/-/ready").status == 200
+
+
+def test_scrape_never_calls_openstack(served, cloud: DemoCloud):
+    h, base = served
+    h.run()
+    before = cloud.requests
+    for _ in range(5):
+        body = get(base + "/metrics").read().decode()
+    assert cloud.requests == before
+    families = {f.name: f for f in text_string_to_metric_families(body)}
+    assert "openstack_compute_service_up" in families
+    assert "openstack_exporter_collector_success" in families
+    assert "openstack_exporter_build_info" in families
+    assert "process_resident_memory_bytes" in families
+    ok = [s for s in families["openstack_exporter_collector_success"].samples]
+    assert {s.labels["collector"] for s in ok} == set(h.settings.enabled)
+    assert all(s.value == 1 for s in ok)
+
+
+def test_content_negotiation_and_gzip(served):
+    h, base = served
+    h.run("compute_services")
+    plain = get(base + "/metrics")
+    assert plain.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    om = get(base + "/metrics", Accept="application/openmetrics-text; version=1.0.0")
+    assert om.headers["Content-Type"].startswith("application/openmetrics-text")
+    assert om.read().decode().rstrip().endswith("# EOF")
+    gz = get(base + "/metrics", **{"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip"
+    assert b"openstack_compute_service_up" in gzip.decompress(gz.read())
+    only = get(base + "/metrics?name[]=openstack_compute_service_up").read().decode()
+    assert "openstack_compute_service_up{" in only
+    assert "openstack_compute_service_enabled" not in only
+
+
+def test_landing_page_shows_collectors_and_errors(served, cloud: DemoCloud):
+    h, base = served
+    cloud.set_fault("/compute", status=500)
+    cloud.services = tuple(s for s in cloud.services if s != "network")
+    h.run()
+    page = get(base + "/").read().decode()
+    assert "cloud <code>demo</code>" in page
+    assert "<td>compute_services</td><td>60s</td><td>FAILED</td><td>never</td>" in page
+    assert "HttpException" in page or "500" in page
+    assert "<td>network_agents</td><td>60s</td><td>skipped: service not in catalog</td>" in page
+    assert "<td>block_storage_services</td><td>60s</td><td>ok</td>" in page
+    assert get(base + "/nope").status == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (":9886", ("0.0.0.0", 9886)),
+        ("127.0.0.1:80", ("127.0.0.1", 80)),
+        ("[::1]:9886", ("::1", 9886)),
+    ],
+)
+def test_listen_address(value, expected):
+    assert parse_listen_address(value) == expected
+
+
+@pytest.mark.parametrize("value", ["9886", "host:", "host:99999", "host:http"])
+def test_bad_listen_address(value):
+    with pytest.raises(ValueError, match="host:port"):
+        parse_listen_address(value)
