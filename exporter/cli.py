@@ -87,6 +87,7 @@ def parser(specs: dict[str, CollectorSpec]) -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     group = p.add_argument_group("collectors")
     for name, spec in specs.items():
+        # BooleanOptionalAction also makes --no-collector.<name>, as node_exporter spells it.
         group.add_argument(
             f"--collector.{name}",
             dest=f"collector_{name}",
@@ -96,11 +97,6 @@ def parser(specs: dict[str, CollectorSpec]) -> argparse.ArgumentParser:
             f"every {spec.interval:g}s).",
         )
     return p
-
-
-def _normalise(argv: Sequence[str]) -> list[str]:
-    # BooleanOptionalAction spells the negation --no-collector.X, as node_exporter does.
-    return list(argv)
 
 
 def load_settings(args: argparse.Namespace, specs: dict[str, CollectorSpec]) -> Settings:
@@ -133,7 +129,7 @@ def load_settings(args: argparse.Namespace, specs: dict[str, CollectorSpec]) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     specs = all_collectors()
-    args = parser(specs).parse_args(_normalise(sys.argv[1:] if argv is None else argv))
+    args = parser(specs).parse_args(sys.argv[1:] if argv is None else argv)
     logs_mod.configure(args.log_level, args.log_format)
     # The SDK warns about its own internals on every call; nothing an admin can act on.
     warnings.filterwarnings("ignore", category=PendingDeprecationWarning, module="openstack")

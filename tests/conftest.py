@@ -30,17 +30,10 @@ SAMPLES = Path(
 )
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--require-tools",
-        action="store_true",
-        help="fail, instead of skipping, when promtool or the upstream API samples are missing",
-    )
-
-
 @pytest.fixture(scope="session")
-def require_tools(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--require-tools"))
+def require_tools() -> bool:
+    """CI sets OPENSTACK_EXPORTER_REQUIRE_TOOLS=1: a missing promtool or sample set then fails."""
+    return os.environ.get("OPENSTACK_EXPORTER_REQUIRE_TOOLS", "") not in ("", "0")
 
 
 @pytest.fixture

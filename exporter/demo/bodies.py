@@ -239,6 +239,9 @@ def network_versions(base: str) -> dict[str, Any]:
     }
 
 
+_AGENT_TOPICS = {"neutron-dhcp-agent": "dhcp_agent", "neutron-l3-agent": "l3_agent"}
+
+
 def agents(cloud: DemoCloud) -> dict[str, Any]:
     now = time.time()
     out = []
@@ -253,12 +256,13 @@ def agents(cloud: DemoCloud) -> dict[str, Any]:
                     "admin_state_up": a.admin_state_up,
                     "alive": a.alive,
                     "id": a.id,
-                    "topic": "N/A" if a.binary == "neutron-openvswitch-agent" else a.binary[8:],
+                    "topic": _AGENT_TOPICS.get(a.binary, "N/A"),
                     "host": a.host,
                     "agent_type": a.agent_type,
                     "started_at": neutron_time(a.started_at),
                     "created_at": neutron_time(a.started_at),
-                    "resources_synced": None,
+                    # Only agents that report resources to Placement have it (neutron-lib sample).
+                    "resources_synced": True if a.binary == "neutron-openvswitch-agent" else None,
                     "configurations": {},
                 }
             )
