@@ -8,7 +8,12 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY exporter ./exporter
-RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install .
+# Behind a TLS-intercepting proxy, pass its CA bundle as a build secret:
+#   --secret id=ca,src=/etc/ssl/certs/ca-certificates.crt
+# It is used for this one step and never stored in a layer.
+RUN --mount=type=secret,id=ca,required=false \
+    if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
+    python3 -m venv /opt/venv && /opt/venv/bin/pip install .
 
 FROM ${BASE}
 RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent \

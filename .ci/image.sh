@@ -18,14 +18,20 @@ if ! podman image exists "$base"; then
     rm -rf "$rootfs"
 fi
 
-podman build --isolation chroot --pull=never --build-arg "BASE=$base" -t "$image" .
+secret=()
+# This machine reaches PyPI through a proxy whose CA only the host trusts.
+[ -s /etc/ssl/certs/ca-certificates.crt ] && secret=(--secret id=ca,src=/etc/ssl/certs/ca-certificates.crt)
+podman build --isolation chroot --pull=never "${secret[@]}" --build-arg "BASE=$base" -t "$image" .
 
 mnt=$(podman image mount "$image")
-trap 'podman image unmount "$image" >/dev/null' EXIT
+# The image mount is read-only; the demo writes its clouds.yaml to a private /tmp.
+mount -t tmpfs -o mode=1777 tmpfs "$mnt/tmp"
+trap 'umount "$mnt/tmp"; podman image unmount "$image" >/dev/null' EXIT
 user=$(podman image inspect --format '{{.Config.User}}' "$image")
 entry=$(podman image inspect --format '{{index .Config.Entrypoint 0}}' "$image")
 echo "image user: $user, entrypoint: $entry"
 [ "$user" = "10001:10001" ]
+[ ! -e "$mnt/run/secrets/ca" ] || { echo "build secret leaked into the image" >&2; exit 1; }
 chroot --userspec="$user" "$mnt" "$entry" --help | head -n 3
 # The demo cloud and one collection inside the image, as the non-root user.
 chroot --userspec="$user" "$mnt" /usr/bin/env HOME=/tmp "$entry" --demo --demo.hosts 3 --once \

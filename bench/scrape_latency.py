@@ -82,16 +82,24 @@ def main() -> int:
     args = p.parse_args()
     logs.configure("warning")
     rows = [measure(h, args.scrapers, args.requests, args.gzip) for h in args.hosts]
-    print(f"{args.scrapers} concurrent scrapers x {args.requests} requests, "
-          f"gzip={'on' if args.gzip else 'off'}")
-    print(f"{'hosts':>6} {'series':>7} {'bytes':>8} {'collect s':>9} {'median ms':>9} "
-          f"{'p99 ms':>8} {'API calls during scrapes':>25}")
+    print(
+        f"{args.scrapers} concurrent scrapers x {args.requests} requests, "
+        f"gzip={'on' if args.gzip else 'off'}"
+    )
+    print(
+        f"{'hosts':>6} {'series':>7} {'bytes':>8} {'collect s':>9} {'median ms':>9} "
+        f"{'p99 ms':>8} {'API calls during scrapes':>25}"
+    )
     for r in rows:
-        print(f"{r['hosts']:>6} {r['series']:>7} {r['bytes']:>8} {r['collect_s']:>9.2f} "
-              f"{r['median_ms']:>9.2f} {r['p99_ms']:>8.2f} {r['api_calls_during_scrapes']:>25}")
+        print(
+            f"{r['hosts']:>6} {r['series']:>7} {r['bytes']:>8} {r['collect_s']:>9.2f} "
+            f"{r['median_ms']:>9.2f} {r['p99_ms']:>8.2f} {r['api_calls_during_scrapes']:>25}"
+        )
     if len(rows) > 1:
-        print(f"median ratio largest/smallest: {rows[-1]['median_ms'] / rows[0]['median_ms']:.1f}x "
-              f"for {rows[-1]['series'] / rows[0]['series']:.1f}x the series")
+        print(
+            f"median ratio largest/smallest: {rows[-1]['median_ms'] / rows[0]['median_ms']:.1f}x "
+            f"for {rows[-1]['series'] / rows[0]['series']:.1f}x the series"
+        )
     return 0 if all(r["api_calls_during_scrapes"] == 0 for r in rows) else 1
 
 

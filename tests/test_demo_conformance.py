@@ -18,8 +18,12 @@ from tests.conftest import sample
 
 def call(demo: DemoServer, path: str, method: str = "GET", body: Any = None, **headers: str):
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(demo.base_url + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json", **headers})
+    req = urllib.request.Request(
+        demo.base_url + path,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **headers},
+    )
     with urllib.request.urlopen(req, timeout=5) as resp:
         return json.loads(resp.read()), resp.headers
 
@@ -27,9 +31,21 @@ def call(demo: DemoServer, path: str, method: str = "GET", body: Any = None, **h
 @pytest.fixture
 def token(demo: DemoServer) -> str:
     c = demo.cloud
-    auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": c.username, "password": c.password, "domain": {"name": "Default"}}}},
-        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}}
+    auth = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {
+                    "user": {
+                        "name": c.username,
+                        "password": c.password,
+                        "domain": {"name": "Default"},
+                    }
+                },
+            },
+            "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}},
+        }
+    }
     _, headers = call(demo, "/identity/v3/auth/tokens", "POST", auth)
     return headers["X-Subject-Token"]
 
@@ -68,15 +84,21 @@ def assert_same_items(ours: list[dict], theirs: list[dict], key: str) -> None:
     ],
 )
 def test_compute_services(demo, token, samples, microversion, path):
-    ours, headers = call(demo, "/compute/v2.1/os-services", **{
-        "X-Auth-Token": token, "OpenStack-API-Version": f"compute {microversion}"})
+    ours, headers = call(
+        demo,
+        "/compute/v2.1/os-services",
+        **{"X-Auth-Token": token, "OpenStack-API-Version": f"compute {microversion}"},
+    )
     assert headers["OpenStack-API-Version"] == f"compute {microversion}"
     assert_same_items(ours["services"], sample(samples, path)["services"], "binary")
 
 
 def test_block_storage_services(demo, token, samples):
-    ours, _ = call(demo, "/volume/v3/os-services", **{
-        "X-Auth-Token": token, "OpenStack-API-Version": "volume 3.49"})
+    ours, _ = call(
+        demo,
+        "/volume/v3/os-services",
+        **{"X-Auth-Token": token, "OpenStack-API-Version": "volume 3.49"},
+    )
     theirs = sample(samples, "block-storage/os-services/v3.49/services-list-response.json")
     assert_same_items(ours["services"], theirs["services"], "binary")
     # Below 3.7 there is no cluster: compare the scheduler with the base sample.
@@ -96,9 +118,21 @@ def test_network_agents(demo, token, samples):
 
 def test_token_and_catalog(demo, samples):
     c = demo.cloud
-    auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": c.username, "password": c.password, "domain": {"name": "Default"}}}}}}
-    ours, headers = call(demo, "/identity/v3/auth/tokens", "POST", auth)
+    auth = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {
+                    "user": {
+                        "name": c.username,
+                        "password": c.password,
+                        "domain": {"name": "Default"},
+                    }
+                },
+            }
+        }
+    }
+    ours, _ = call(demo, "/identity/v3/auth/tokens", "POST", auth)
     theirs = sample(samples, "identity/admin/auth-password-project-scoped-response.json")
     assert sorted(ours["token"]) == sorted(theirs["token"])
     assert sorted(ours["token"]["catalog"][0]) == sorted(theirs["token"]["catalog"][0])

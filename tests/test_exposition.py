@@ -27,7 +27,10 @@ def promtool(require_tools: bool) -> str:
 
 def test_promtool_check_metrics_is_clean(exposition, promtool):
     result = subprocess.run(
-        [promtool, "check", "metrics"], input=exposition, capture_output=True, text=True,
+        [promtool, "check", "metrics"],
+        input=exposition,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
