@@ -28,25 +28,18 @@ def call(demo: DemoServer, path: str, method: str = "GET", body: Any = None, **h
         return json.loads(resp.read()), resp.headers
 
 
+def password_auth(demo: DemoServer) -> dict[str, Any]:
+    user = {
+        "name": demo.cloud.username,
+        "password": demo.cloud.password,
+        "domain": {"name": "Default"},
+    }
+    return {"auth": {"identity": {"methods": ["password"], "password": {"user": user}}}}
+
+
 @pytest.fixture
 def token(demo: DemoServer) -> str:
-    c = demo.cloud
-    auth = {
-        "auth": {
-            "identity": {
-                "methods": ["password"],
-                "password": {
-                    "user": {
-                        "name": c.username,
-                        "password": c.password,
-                        "domain": {"name": "Default"},
-                    }
-                },
-            },
-            "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}},
-        }
-    }
-    _, headers = call(demo, "/identity/v3/auth/tokens", "POST", auth)
+    _, headers = call(demo, "/identity/v3/auth/tokens", "POST", password_auth(demo))
     return headers["X-Subject-Token"]
 
 
@@ -117,21 +110,8 @@ def test_network_agents(demo, token, samples):
 
 
 def test_token_and_catalog(demo, samples):
-    c = demo.cloud
-    auth = {
-        "auth": {
-            "identity": {
-                "methods": ["password"],
-                "password": {
-                    "user": {
-                        "name": c.username,
-                        "password": c.password,
-                        "domain": {"name": "Default"},
-                    }
-                },
-            }
-        }
-    }
+    auth = password_auth(demo)
+    auth["auth"]["scope"] = {"project": {"name": "admin", "domain": {"name": "Default"}}}
     ours, _ = call(demo, "/identity/v3/auth/tokens", "POST", auth)
     theirs = sample(samples, "identity/admin/auth-password-project-scoped-response.json")
     assert sorted(ours["token"]) == sorted(theirs["token"])
