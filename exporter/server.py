@@ -134,6 +134,9 @@ def serve(app: App, address: str) -> tuple[WSGIServer, threading.Thread]:
         address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
 
     httpd = make_server(host, port, app, server_class=Server, handler_class=_QuietHandler)
-    thread = threading.Thread(target=httpd.serve_forever, name="http", daemon=True)
+    # A short poll keeps shutdown() quick; the loop is idle otherwise.
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="http", daemon=True
+    )
     thread.start()
     return httpd, thread

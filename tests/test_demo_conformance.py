@@ -141,3 +141,114 @@ def test_version_documents(demo, samples, path, sample_path):
     ref = theirs[inner][-1] if inner == "versions" else theirs[inner]
     # The sample's version doc carries media-types and a describedby link we need not copy.
     assert set(ref) - {"media-types"} <= set(mine)
+
+
+def _get(demo, token, path, mv=None):
+    headers = {"X-Auth-Token": token}
+    if mv:
+        headers["OpenStack-API-Version"] = mv
+    return call(demo, path, **headers)[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "mv", "sample_path", "key", "kind"),
+    [
+        (
+            "/compute/v2.1/flavors/detail",
+            "compute 2.75",
+            "compute/flavors/v2.75/flavors-detail-resp.json",
+            "flavors",
+            None,
+        ),
+        (
+            "/compute/v2.1/os-aggregates",
+            "compute 2.41",
+            "compute/os-aggregates/v2.41/aggregates-list-get-resp.json",
+            "aggregates",
+            None,
+        ),
+        (
+            "/volume/v3/scheduler-stats/get_pools",
+            None,
+            "block-storage/pools-list-detailed-response.json",
+            "pools",
+            None,
+        ),
+        (
+            "/network/v2.0/network-ip-availabilities",
+            None,
+            "network/network-ip-availability/network-ip-availability-list.json",
+            "network_ip_availabilities",
+            None,
+        ),
+        (
+            "/placement/resource_providers",
+            "placement 1.14",
+            "placement/resource_providers/get-resource_providers.json",
+            "resource_providers",
+            None,
+        ),
+    ],
+)
+def test_capacity_lists(demo, token, samples, path, mv, sample_path, key, kind):
+    ours = _get(demo, token, path, mv)[key]
+    theirs = sample(samples, sample_path)[key]
+    assert ours
+    ref = theirs[0]
+    for item in ours:
+        assert sorted(item) == sorted(ref), (sorted(item), sorted(ref))
+        for k, v in item.items():
+            if v is not None and ref[k] is not None and k not in ("capabilities",):
+                assert shape(v) == shape(ref[k]), (k, v, ref[k])
+
+
+def test_pool_capabilities_carry_the_sample_keys(demo, token, samples):
+    ours = _get(demo, token, "/volume/v3/scheduler-stats/get_pools")["pools"]
+    ref = sample(samples, "block-storage/pools-list-detailed-response.json")["pools"][0]
+    for pool in ours:
+        assert set(ref["capabilities"]) <= set(pool["capabilities"])
+
+
+def test_placement_provider_documents(demo, token, samples):
+    uuid = next(iter(demo.cloud.providers))
+    base = f"/placement/resource_providers/{uuid}"
+    for suffix, sample_path in [
+        ("inventories", "placement/inventories/get-inventories.json"),
+        ("usages", "placement/resource_provider_usages/get-resource_provider_usages.json"),
+        ("traits", "placement/resource_provider_traits/get-resource_provider-traits.json"),
+    ]:
+        ours = _get(demo, token, f"{base}/{suffix}", "placement 1.14")
+        theirs = sample(samples, sample_path)
+        assert sorted(ours) == sorted(theirs)
+        if suffix == "inventories":
+            ref = next(iter(theirs["inventories"].values()))
+            for inv in ours["inventories"].values():
+                assert sorted(inv) == sorted(ref)
+
+
+def test_servers_detail_admin_view(demo, token, samples):
+    """At 2.100 the sample was made by a non-admin; an admin also sees the host attributes."""
+    ours = _get(demo, token, "/compute/v2.1/servers/detail?all_tenants=1", "compute 2.100")
+    ref = sample(samples, "compute/servers/v2.100/servers-details-resp.json")["servers"][0]
+    admin = sample(samples, "compute/servers/v2.52/servers-details-resp.json")["servers"][0]
+    admin_only = {k for k in admin if k.startswith("OS-EXT-SRV-ATTR:") or k == "host_status"}
+    for server in ours["servers"]:
+        assert set(server) == set(ref) | admin_only
+    base = _get(demo, token, "/compute/v2.1/servers/detail?all_tenants=1")
+    ref = sample(samples, "compute/servers/servers-details-resp.json")["servers"][0]
+    assert set(base["servers"][0]) == set(ref)
+
+
+def test_allocation_candidates_shape(demo, token, samples):
+    ours = _get(
+        demo,
+        token,
+        "/placement/allocation_candidates?resources=VCPU:1,MEMORY_MB:512",
+        "placement 1.34",
+    )
+    theirs = sample(samples, "placement/allocation_candidates/get-allocation_candidates-1.34.json")
+    assert sorted(ours) == sorted(theirs)
+    assert sorted(ours["allocation_requests"][0]) == sorted(theirs["allocation_requests"][0])
+    ref = next(iter(theirs["provider_summaries"].values()))
+    for summary in ours["provider_summaries"].values():
+        assert sorted(summary) == sorted(ref)

@@ -106,7 +106,8 @@ def test_jobs_are_configured(make_settings):
         jobs = {job.id: job for job in scheduler.get_jobs()}
     finally:
         scheduler.shutdown(wait=False)
-    assert set(jobs) == {"compute_services", "block_storage_services", "network_agents"}
+    assert set(jobs) == set(settings.enabled)
+    assert "api_endpoints" not in jobs
     job = jobs["compute_services"]
     assert job.trigger.interval.total_seconds() == 300
     assert job.trigger.jitter == MAX_JITTER_SECONDS

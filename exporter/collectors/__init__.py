@@ -62,6 +62,13 @@ _MODULES = (
     "block_storage_services",
     "network_agents",
     "api_endpoints",
+    "placement",
+    "compute_aggregates",
+    "compute_flavors",
+    "flavor_capacity",
+    "compute_servers",
+    "block_storage_pools",
+    "network_ip_availability",
 )
 
 

@@ -10,7 +10,21 @@ import random
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+
+from exporter.demo.capacity import (
+    Aggregate,
+    Flavor,
+    Inventory,
+    Network,
+    Pool,
+    Project,
+    Provider,
+    Server,
+    Subnet,
+    fits,
+)
 
 
 @dataclass(slots=True)
@@ -79,6 +93,7 @@ class DemoCloud:
         self,
         hosts: int = 12,
         *,
+        projects: int = 8,
         seed: int = 42,
         services: tuple[str, ...] = SERVICES,
         username: str = "admin",
@@ -96,10 +111,23 @@ class DemoCloud:
         # (method, path) -> raw body served verbatim, for upstream samples in tests.
         self.overrides: dict[tuple[str, str], object] = {}
         self.requests = 0
+        self.requests_by_path: Counter[str] = Counter()
         self.compute_services: list[ComputeService] = []
         self.volume_services: list[VolumeService] = []
         self.agents: list[Agent] = []
+        self.projects: list[Project] = []
+        self.providers: dict[str, Provider] = {}
+        self.flavors: list[Flavor] = []
+        self.aggregates: list[Aggregate] = []
+        self.servers: list[Server] = []
+        # consumer UUID -> provider UUID -> resource class -> amount, as Placement keeps them.
+        self.allocations: dict[str, dict[str, dict[str, int]]] = {}
+        self._used: dict[str, dict[str, int]] = {}  # provider UUID -> class -> sum of the above
+        self._by_name: dict[str, Provider] = {}
+        self.pools: list[Pool] = []
+        self.networks: list[Network] = []
         self._generate(hosts)
+        self._generate_capacity(hosts, projects)
 
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -164,13 +192,31 @@ class DemoCloud:
                 svc.down_since = time.time()
             if changes.get("state") == "up":
                 svc.down_since = None
+            if "status" in changes and svc.binary == "nova-compute":
+                # nova-compute mirrors a disabled service as this trait on its provider.
+                root = self.provider_by_name(host)
+                if root is not None:
+                    if svc.status == "disabled":
+                        root.traits.add("COMPUTE_STATUS_DISABLED")
+                    else:
+                        root.traits.discard("COMPUTE_STATUS_DISABLED")
 
     def remove_host(self, host: str) -> None:
-        """The host is decommissioned: its services and agents leave every API."""
+        """The host is decommissioned: its services, agents, servers and providers leave."""
         with self.lock:
             self.compute_services = [s for s in self.compute_services if s.host != host]
             self.volume_services = [s for s in self.volume_services if s.host != host]
             self.agents = [a for a in self.agents if a.host != host]
+            for server in [s for s in self.servers if s.host == host]:
+                self.delete_server(server.id)
+            root = self.provider_by_name(host)
+            if root is not None:
+                for uuid_ in [p.uuid for p in self.providers.values() if p.root_uuid == root.uuid]:
+                    del self.providers[uuid_]
+                    self._used.pop(uuid_, None)
+            for agg in self.aggregates:
+                if host in agg.hosts:
+                    agg.hosts.remove(host)
 
     def set_fault(self, prefix: str, *, status: int | None = None, delay: float = 0.0) -> None:
         """Every request whose path starts with ``prefix`` (e.g. ``/volume``) misbehaves."""
@@ -187,3 +233,267 @@ class DemoCloud:
                 if path.startswith(prefix):
                     return fault
         return None
+
+    # -- capacity: Placement, flavors, aggregates, servers, pools, networks -----------------
+
+    def _generate_capacity(self, hosts: int, projects: int) -> None:
+        now = time.time()
+        self.projects = [
+            Project(self._uuid().replace("-", ""), name)
+            for name in ["admin", "service"]
+            + [f"project-{i:02d}" for i in range(1, max(projects - 1, 1))]
+        ]
+        flavors = [
+            ("1", "m1.tiny", 1, 512, 1, {}),
+            ("2", "m1.small", 1, 2048, 20, {}),
+            ("3", "m1.medium", 2, 4096, 40, {}),
+            ("4", "m1.large", 4, 8192, 80, {}),
+            ("5", "m1.xlarge", 8, 16384, 160, {}),
+            (
+                "10",
+                "c1.pinned",
+                4,
+                8192,
+                40,
+                {"hw:cpu_policy": "dedicated", "aggregate_instance_extra_specs:pinned": "true"},
+            ),
+            (
+                "20",
+                "g1.gpu",
+                8,
+                65536,
+                100,
+                {"resources:VGPU": "1", "trait:CUSTOM_NVIDIA_A100": "required"},
+            ),
+            ("99", "x1.huge", 128, 1048576, 2000, {}),
+        ]
+        for fid, name, vcpus, ram, disk, specs in flavors:
+            self.flavors.append(Flavor(fid, name, vcpus, ram, disk, extra_specs=dict(specs)))
+        self.flavors.append(Flavor("30", "m1.private", 2, 4096, 20, is_public=False))
+
+        zones = {
+            z: Aggregate(i + 1, self._uuid(), z, z, metadata={"availability_zone": z})
+            for i, z in enumerate(("az1", "az2"))
+        }
+        pinned = Aggregate(3, self._uuid(), "pinned", None, metadata={"pinned": "true"})
+        gpu = Aggregate(4, self._uuid(), "gpu", None, metadata={"gpu": "true"})
+        self.aggregates = [*zones.values(), pinned, gpu]
+        for svc in [s for s in self.compute_services if s.binary == "nova-compute"]:
+            i = int(svc.host.split("-")[1])
+            root = self._add_provider(svc.host, None)
+            root.traits.update({"HW_CPU_X86_AVX2", "COMPUTE_NODE"})
+            if i % 6 == 0:
+                root.inventories["PCPU"] = Inventory(56)
+                root.inventories["VCPU"] = Inventory(8, allocation_ratio=4.0)
+                root.traits.add("HW_CPU_X86_AVX512F")
+                pinned.hosts.append(svc.host)
+            else:
+                root.inventories["VCPU"] = Inventory(64, allocation_ratio=4.0)
+            root.inventories["MEMORY_MB"] = Inventory(262144, reserved=4096)
+            root.inventories["DISK_GB"] = Inventory(1800)
+            if i % 8 == 4:
+                child = self._add_provider(f"{svc.host}_pci_0000_81_00_0", root)
+                child.inventories["VGPU"] = Inventory(4)
+                child.traits.add("CUSTOM_NVIDIA_A100")
+                gpu.hosts.append(svc.host)
+            if svc.zone in zones:
+                zones[svc.zone].hosts.append(svc.host)
+            if svc.status == "disabled":
+                root.traits.add("COMPUTE_STATUS_DISABLED")
+
+        # Nova mirrors host aggregates into Placement aggregates of the same UUID (member_of).
+        for agg in self.aggregates:
+            for host in agg.hosts:
+                provider = self.provider_by_name(host)
+                if provider is not None:
+                    provider.aggregates.add(agg.uuid)
+
+        by_name = {f.name: f for f in self.flavors}
+        users = [self._uuid().replace("-", "") for _ in range(4)]
+        tenants = [p for p in self.projects if p.name != "service"]
+        for root in [p for p in self.providers.values() if p.parent_uuid is None]:
+            choices = (
+                (["c1.pinned"] * 3 + ["m1.small"])
+                if "PCPU" in root.inventories
+                else ["m1.small", "m1.medium", "m1.medium", "m1.large", "m1.xlarge", "m1.tiny"]
+            )
+            for _ in range(self.rng.randint(4, 14)):
+                self.boot(
+                    self.rng.choice(choices),
+                    root.name,
+                    self.rng.choice(tenants).id,
+                    user_id=self.rng.choice(users),
+                    created=now - self.rng.randint(3600, 9_000_000),
+                )
+            if any(p.parent_uuid == root.uuid for p in self.providers.values()):
+                self.boot("g1.gpu", root.name, tenants[-1].id, user_id=users[0], created=now - 7200)
+        # A boot that found no valid host: ERROR, no host, no allocations.
+        self.servers.append(
+            Server(
+                self._uuid(),
+                "novalid-1",
+                tenants[-1].id,
+                users[0],
+                by_name["m1.xlarge"].id,
+                None,
+                status="ERROR",
+                vm_state="error",
+                created=now - 5400,
+                updated=now - 5300,
+            )
+        )
+
+        self.pools = [
+            Pool(
+                "stor-01@lvm#lvm",
+                10240.0,
+                3072.0,
+                allocated_gb=7000,
+                provisioned_gb=7168,
+                reserved_percentage=5,
+            ),
+            Pool(
+                "stor-02@ceph#volumes",
+                204800.0,
+                150000.0,
+                allocated_gb=120000,
+                provisioned_gb=400000,
+                max_over_subscription_ratio=4.0,
+                thin=True,
+                thick=False,
+                protocol="ceph",
+                driver_version="1.2.0",
+            ),
+            # Drivers that cannot measure their backend report strings, not numbers.
+            Pool("stor-03@nfs#nfs", "infinite", "unknown", protocol="nfs", driver_version="1.4.0"),
+        ]
+
+        def subnet(name: str, cidr: str, total: int, used: int, version: int = 4) -> Subnet:
+            return Subnet(self._uuid(), name, cidr, version, total, used)
+
+        admin = self.projects[0].id
+        self.networks = [
+            Network(
+                self._uuid(),
+                "public",
+                admin,
+                True,
+                [
+                    subnet("public-v4", "203.0.113.0/24", 253, 241),
+                    subnet("public-v6", "2001:db8::/64", 18446744073709551000, 12, 6),
+                ],
+            ),
+            Network(
+                self._uuid(),
+                "provider-vlan100",
+                admin,
+                True,
+                [subnet("vlan100-v4", "198.51.100.0/22", 1021, 130)],
+            ),
+        ]
+        for project in tenants[1:4]:
+            self.networks.append(
+                Network(
+                    self._uuid(),
+                    f"{project.name}-net",
+                    project.id,
+                    False,
+                    [subnet(f"{project.name}-subnet", "10.0.0.0/24", 253, self.rng.randint(3, 60))],
+                )
+            )
+
+    def _add_provider(self, name: str, parent: Provider | None) -> Provider:
+        uid = self._uuid()
+        provider = Provider(
+            uid, name, parent.uuid if parent else None, parent.root_uuid if parent else uid
+        )
+        self.providers[uid] = provider
+        self._by_name[name] = provider
+        return provider
+
+    def provider_by_name(self, name: str) -> Provider | None:
+        provider = self._by_name.get(name)
+        return provider if provider is not None and provider.uuid in self.providers else None
+
+    def flavor(self, name: str) -> Flavor:
+        return next(f for f in self.flavors if f.name == name)
+
+    def usages(self, provider_uuid: str) -> dict[str, int]:
+        with self.lock:
+            return dict(self._used.get(provider_uuid, {}))
+
+    def _account(self, alloc: dict[str, dict[str, int]], sign: int) -> None:
+        for puuid, resources in alloc.items():
+            used = self._used.setdefault(puuid, {})
+            for rc, amount in resources.items():
+                used[rc] = used.get(rc, 0) + sign * amount
+            if puuid in self.providers:
+                self.providers[puuid].generation += 1
+
+    def boot(
+        self,
+        flavor_name: str,
+        host: str,
+        project_id: str,
+        *,
+        user_id: str = "",
+        created: float | None = None,
+    ) -> Server | None:
+        """Place a server on ``host`` with Placement allocations, if it fits; else None."""
+        with self.lock:
+            flavor = self.flavor(flavor_name)
+            root = self.provider_by_name(host)
+            if root is None:
+                return None
+            tree = [p for p in self.providers.values() if p.root_uuid == root.uuid]
+            alloc: dict[str, dict[str, int]] = {}
+            for rc, amount in flavor.placement_request().items():
+                target = next(
+                    (p for p in tree if fits(p, self._usage_with(p, alloc), rc, amount)), None
+                )
+                if target is None:
+                    return None
+                alloc.setdefault(target.uuid, {})[rc] = amount
+            when = time.time() if created is None else created
+            server = Server(
+                self._uuid(),
+                f"vm-{len(self.servers) + 1:05d}",
+                project_id,
+                user_id or self.user_id.replace("-", ""),
+                flavor.id,
+                host,
+                created=when,
+                updated=when,
+            )
+            self.servers.append(server)
+            self.allocations[server.id] = alloc
+            self._account(alloc, +1)
+            return server
+
+    def _usage_with(self, provider: Provider, pending: dict[str, dict[str, int]]) -> dict:
+        used = self.usages(provider.uuid)
+        for rc, amount in pending.get(provider.uuid, {}).items():
+            used[rc] = used.get(rc, 0) + amount
+        return used
+
+    def delete_server(self, server_id: str) -> None:
+        with self.lock:
+            self.servers = [s for s in self.servers if s.id != server_id]
+            self._account(self.allocations.pop(server_id, {}), -1)
+
+    def set_inventory(self, host: str, resource_class: str, **changes: float) -> None:
+        with self.lock:
+            provider = self.provider_by_name(host)
+            assert provider is not None, host
+            inv = provider.inventories[resource_class]
+            for key, value in changes.items():
+                setattr(inv, key, value)
+            provider.generation += 1
+
+    def delete_flavor(self, name: str) -> None:
+        with self.lock:
+            self.flavors = [f for f in self.flavors if f.name != name]
+
+    def remove_pool(self, name: str) -> None:
+        with self.lock:
+            self.pools = [p for p in self.pools if p.name != name]

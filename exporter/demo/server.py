@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from exporter.demo import bodies
 from exporter.demo.cloud import DemoCloud
+from exporter.demo.routes import ROUTES, Request
 
 _MICROVERSION = re.compile(r"(compute|volume|placement)\s+(\d+\.\d+|latest)", re.I)
 _LATEST = {
@@ -26,6 +27,9 @@ _LATEST = {
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the SDK reuses its connections
+    # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds
+    # 40 ms to every response.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -39,10 +43,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         cloud = self.server.cloud
-        with cloud.lock:
-            cloud.requests += 1
         url = urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
+        with cloud.lock:
+            cloud.requests += 1
+            cloud.requests_by_path[path] += 1
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         fault = cloud.fault_for(path)
@@ -54,7 +59,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         override = cloud.overrides.get((method, path))
         if override is not None:
-            self._json(200, override, self._version_headers(path))
+            query = parse_qs(url.query)
+            self._json(
+                200,
+                _after_marker(override, query.get("marker", [""])[-1]),
+                self._version_headers(path),
+            )
             return
         try:
             status, payload, headers = self._route(method, path, parse_qs(url.query), body)
@@ -85,20 +95,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._issue_token(body)
         if self.headers.get("X-Auth-Token") not in cloud.tokens:
             return 401, _error(401, "The request you have made requires authentication."), {}
-        headers = self._version_headers(path)
-        mv = self._microversion(path)
-        routes = {
-            "/compute/v2.1/os-services": lambda: bodies.compute_services(cloud, mv),
-            "/volume/v3/os-services": lambda: bodies.volume_services(cloud, mv),
-            f"/volume/v3/{cloud.project_id.replace('-', '')}/os-services": lambda: (
-                bodies.volume_services(cloud, mv)
-            ),
-            "/network/v2.0/agents": lambda: bodies.agents(cloud),
-        }
         if method != "GET" or _service_of(path) not in cloud.services:
             raise KeyError(path)
-        payload = routes[path]()
-        return 200, _filter(payload, query), headers
+        ctx = Request(cloud, base, self._microversion(path), query)
+        for pattern, handler in ROUTES:
+            match = pattern.fullmatch(path)
+            if match:
+                status, payload = handler(ctx, *match.groups())
+                return status, payload, self._version_headers(path)
+        raise KeyError(path)
 
     def _issue_token(self, body: bytes) -> tuple[int, Any, dict[str, str]]:
         cloud = self.server.cloud
@@ -161,15 +166,16 @@ def _service_of(path: str) -> str:
     }.get(path.split("/")[1], "")
 
 
-def _filter(payload: Any, query: dict[str, list[str]]) -> Any:
-    """The simple equality filters Nova, Cinder and Neutron list calls accept (host=, binary=)."""
-    if not isinstance(payload, dict) or len(payload) != 1:
-        return payload
-    ((key, items),) = payload.items()
-    wanted = {k: v[-1] for k, v in query.items() if k in ("host", "binary", "agent_type")}
-    if not wanted or not isinstance(items, list):
-        return payload
-    return {key: [i for i in items if all(str(i.get(k)) == v for k, v in wanted.items())]}
+def _after_marker(body: Any, marker: str) -> Any:
+    """A recorded list body, paged like Nova and Neutron: the items after ``marker``."""
+    if not marker or not isinstance(body, dict):
+        return body
+    for key, items in body.items():
+        if isinstance(items, list) and not key.endswith("_links"):
+            ids = [i.get("id") for i in items if isinstance(i, dict)]
+            rest = items[ids.index(marker) + 1 :] if marker in ids else []
+            return {key: rest}
+    return body
 
 
 def _error(code: int, message: str) -> dict[str, Any]:
@@ -201,7 +207,10 @@ class DemoServer:
 
     def start(self) -> DemoServer:
         self._thread = threading.Thread(
-            target=self.httpd.serve_forever, name="demo-cloud", daemon=True
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="demo-cloud",
+            daemon=True,
         )
         self._thread.start()
         return self

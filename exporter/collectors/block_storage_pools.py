@@ -1,0 +1,123 @@
+"""Cinder back-end pools: capacity, what is allocated and provisioned, what a new volume can get.
+
+Cost per run: 1 API call (``GET /scheduler-stats/get_pools?detail=True``).
+
+Drivers that cannot measure their back end report the strings ``infinite`` or ``unknown``
+instead of numbers. ``infinite`` is exported as ``+Inf``; an ``unknown`` figure has no series
+(never a made-up 0), and ``openstack_block_storage_pool_capacity_known`` says which is which.
+
+``..._available_bytes`` is the largest volume the pool accepts now, by the rule of Cinder's
+CapacityFilter: free − ⌊total × reserved_percentage⌋, and for thin pools with an
+over-subscription ratio ≥ 1 also below ratio × total − provisioned.
+
+    openstack_block_storage_pool_capacity_bytes{pool="stor-01@lvm#lvm"} 1.099511627776e+13
+    openstack_block_storage_pool_available_bytes{pool="stor-03@nfs#nfs"} +Inf
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
+
+from exporter.collectors import CollectorSettings, ServiceAbsent, collector
+from exporter.collectors.block_storage_services import SERVICE_TYPES
+from exporter.connection import has_service
+
+GIB = 2**30
+_BG = "(Cinder scheduler-stats; collected in background)"
+
+
+@collector("block_storage_pools", interval=120, help="Cinder pools: capacity, free, provisioned")
+def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+    if not has_service(conn, SERVICE_TYPES):
+        raise ServiceAbsent("no block-storage service in the catalog")
+    return pool_families(list(conn.block_storage.backend_pools()))
+
+
+def gib(value: Any) -> float | None:
+    """GiB figure → float, +Inf for 'infinite', None for 'unknown' or anything unreadable."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "infinite":
+            return math.inf
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def available_gib(caps: dict[str, Any]) -> float:
+    total, free = gib(caps.get("total_capacity_gb")), gib(caps.get("free_capacity_gb"))
+    reserved = (gib(caps.get("reserved_percentage")) or 0.0) / 100
+    if free is None or free == math.inf:
+        return math.inf  # Cinder assumes such a back end can take the volume
+    if total is None or total == math.inf:
+        return math.inf if reserved == 0 else 0.0
+    if total <= 0:
+        return 0.0
+    room = free - math.floor(total * reserved)
+    ratio = gib(caps.get("max_over_subscription_ratio")) or 1.0
+    if caps.get("thin_provisioning_support") and ratio >= 1:
+        provisioned = gib(caps.get("provisioned_capacity_gb")) or 0.0
+        room = min(room, ratio * total - provisioned)
+    return max(0.0, room)
+
+
+def pool_families(pools: list) -> list[Metric]:
+    L = ["pool"]  # noqa: N806
+
+    def gauge(name: str, what: str) -> GaugeMetricFamily:
+        return GaugeMetricFamily(f"openstack_block_storage_pool_{name}", f"{what} {_BG}.", labels=L)
+
+    capacity = gauge("capacity_bytes", "Total capacity the driver reports; +Inf for 'infinite'")
+    free = gauge("free_bytes", "Free capacity the driver reports; +Inf for 'infinite'")
+    allocated = gauge("allocated_bytes", "Capacity of the volumes Cinder placed in the pool")
+    provisioned = gauge("provisioned_bytes", "Provisioned (thin: virtual) capacity in the pool")
+    reserved = gauge("reserved_ratio", "Share of the total capacity kept free (0 to 1)")
+    oversub = gauge("max_over_subscription_ratio", "Thin provisioning over-subscription limit")
+    thin = gauge("thin_provisioning_support", "Whether the pool supports thin provisioning")
+    available = gauge(
+        "available_bytes",
+        "Largest new volume the pool accepts now, by Cinder's CapacityFilter rule",
+    )
+    known = gauge("capacity_known", "0 when the driver reports total or free capacity as 'unknown'")
+    info = InfoMetricFamily(
+        "openstack_block_storage_pool",
+        f"Driver facts of a pool, for joins {_BG}.",
+        labels=["pool", "volume_backend_name", "storage_protocol", "vendor_name", "driver_version"],
+    )
+    for pool in sorted(pools, key=lambda p: p.name):
+        caps = pool.capabilities or {}
+        labels = [pool.name]
+        total_v, free_v = gib(caps.get("total_capacity_gb")), gib(caps.get("free_capacity_gb"))
+        for fam, value in (
+            (capacity, total_v),
+            (free, free_v),
+            (allocated, gib(caps.get("allocated_capacity_gb"))),
+            (provisioned, gib(caps.get("provisioned_capacity_gb"))),
+        ):
+            if value is not None:
+                fam.add_metric(labels, value * GIB)
+        known.add_metric(labels, float(total_v is not None and free_v is not None))
+        reserved.add_metric(labels, (gib(caps.get("reserved_percentage")) or 0.0) / 100)
+        ratio = gib(caps.get("max_over_subscription_ratio"))
+        if ratio is not None:
+            oversub.add_metric(labels, ratio)
+        thin.add_metric(labels, float(bool(caps.get("thin_provisioning_support"))))
+        available.add_metric(labels, available_gib(caps) * GIB)
+        info.add_metric(
+            labels,
+            {
+                "volume_backend_name": str(caps.get("volume_backend_name") or ""),
+                "storage_protocol": str(caps.get("storage_protocol") or ""),
+                "vendor_name": str(caps.get("vendor_name") or ""),
+                "driver_version": str(caps.get("driver_version") or ""),
+            },
+        )
+    return [capacity, free, allocated, provisioned, reserved, oversub, thin, available, known, info]

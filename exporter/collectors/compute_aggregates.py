@@ -1,0 +1,73 @@
+"""Host aggregates and availability zones, as join-able info metrics, and host schedulability.
+
+Cost per run: 2 API calls (``GET /os-aggregates``, ``GET /os-services?binary=nova-compute``).
+
+    openstack_compute_aggregate_host_info{aggregate="gpu",host="cmp-004",zone=""} 1.0
+    openstack_compute_aggregate_metadata_info{aggregate="pinned",key="pinned",value="true"} 1.0
+    openstack_compute_host_schedulable{host="cmp-002",zone="az2"} 0.0
+"""
+
+from __future__ import annotations
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
+
+from exporter.collectors import CollectorSettings, collector
+
+_BG = "(Nova os-aggregates; collected in background)"
+
+
+@collector(
+    "compute_aggregates",
+    interval=300,
+    help="Host aggregates, availability zones and schedulable compute hosts",
+)
+def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+    aggregates = list(conn.compute.aggregates())
+    services = list(conn.compute.services(binary="nova-compute"))
+    return [*aggregate_families(aggregates), schedulable_family(services)]
+
+
+def aggregate_families(aggregates: list) -> list[Metric]:
+    hosts = InfoMetricFamily(
+        "openstack_compute_aggregate_host",
+        f"Membership of a host in a host aggregate, with the aggregate's zone {_BG}.",
+        labels=["aggregate", "host", "zone"],
+    )
+    metadata = InfoMetricFamily(
+        "openstack_compute_aggregate_metadata",
+        f"Metadata of a host aggregate, one series per key; scheduler filters match flavor extra "
+        f"specs against it {_BG}.",
+        labels=["aggregate", "key", "value"],
+    )
+    seen_hosts: set[tuple[str, str]] = set()
+    for agg in sorted(aggregates, key=lambda a: a.name or ""):
+        zone = agg.availability_zone or ""
+        for host in sorted(set(agg.hosts or [])):
+            if (agg.name, host) not in seen_hosts:
+                seen_hosts.add((agg.name, host))
+                hosts.add_metric([agg.name, host, zone], {})
+        for key, value in sorted((agg.metadata or {}).items()):
+            if key == "availability_zone":
+                continue  # already the zone label above
+            metadata.add_metric([agg.name, key, str(value)], {})
+    return [hosts, metadata]
+
+
+def schedulable_family(services: list) -> Metric:
+    fam = GaugeMetricFamily(
+        "openstack_compute_host_schedulable",
+        "Whether the scheduler may place new servers on the host: its nova-compute is enabled, "
+        "up and not forced down (Nova os-services; collected in background).",
+        labels=["host", "zone"],
+    )
+    best: dict[tuple[str, str], bool] = {}
+    for svc in services:
+        if svc.binary != "nova-compute":
+            continue
+        ok = svc.state == "up" and svc.status == "enabled" and not svc.is_forced_down
+        key = (svc.host or "", svc.availability_zone or "")
+        best[key] = best.get(key, True) and ok
+    for key, ok in sorted(best.items()):
+        fam.add_metric(list(key), float(ok))
+    return fam

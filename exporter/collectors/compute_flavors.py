@@ -1,0 +1,98 @@
+"""Flavors, public and private, and what each asks of Placement.
+
+Cost per run: 1 API call (``GET /flavors/detail?is_public=None``; extra specs are in the body
+from microversion 2.61), plus one ``os-extra_specs`` call per flavor on older clouds.
+
+    openstack_compute_flavor_info{flavor_id="10",flavor_name="c1.pinned",is_public="true"} 1.0
+    openstack_compute_flavor_resource_request{flavor_id="10",resource_class="PCPU"} 4.0
+    openstack_compute_flavor_trait_request_info{flavor_id="20",requirement="required",
+        trait="CUSTOM_NVIDIA_A100"} 1.0
+"""
+
+from __future__ import annotations
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
+
+from exporter.capacity import AGGREGATE_KEY_PREFIX, flavor_request
+from exporter.collectors import CollectorSettings, collector
+
+MIB, GIB = 2**20, 2**30
+_BG = "(Nova flavors; collected in background)"
+_SCHEDULING_PREFIXES = ("hw:cpu_policy", "resources:", "trait:", AGGREGATE_KEY_PREFIX)
+
+
+def list_flavors(conn: Connection) -> list:
+    # is_public=None is how an admin asks Nova for public and private flavors alike.
+    return list(conn.compute.flavors(details=True, get_extra_specs=True, is_public="None"))
+
+
+@collector("compute_flavors", interval=300, help="Flavors: size, visibility, Placement request")
+def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+    return flavor_families(list_flavors(conn))
+
+
+def flavor_families(flavors: list) -> list[Metric]:
+    info = InfoMetricFamily(
+        "openstack_compute_flavor",
+        f"A flavor, for joins by flavor_id {_BG}.",
+        labels=["flavor_id", "flavor_name", "is_public"],
+    )
+    L = ["flavor_id"]  # noqa: N806 - reads like the label list it is
+    vcpus = GaugeMetricFamily(
+        "openstack_compute_flavor_vcpus", f"vCPUs of the flavor {_BG}.", labels=L
+    )
+    ram = GaugeMetricFamily(
+        "openstack_compute_flavor_ram_bytes", f"RAM of the flavor {_BG}.", labels=L
+    )
+    disk = GaugeMetricFamily(
+        "openstack_compute_flavor_disk_bytes", f"Root disk of the flavor {_BG}.", labels=L
+    )
+    ephemeral = GaugeMetricFamily(
+        "openstack_compute_flavor_ephemeral_bytes", f"Ephemeral disk of the flavor {_BG}.", labels=L
+    )
+    swap = GaugeMetricFamily(
+        "openstack_compute_flavor_swap_bytes", f"Swap disk of the flavor {_BG}.", labels=L
+    )
+    request = GaugeMetricFamily(
+        "openstack_compute_flavor_resource_request",
+        "Amount of each Placement resource class one instance of the flavor asks for, after "
+        f"extra specs (hw:cpu_policy, resources:*), in the class's own unit {_BG}.",
+        labels=["flavor_id", "resource_class"],
+    )
+    traits = InfoMetricFamily(
+        "openstack_compute_flavor_trait_request",
+        f"A trait the flavor requires or forbids on the host (trait:* extra specs) {_BG}.",
+        labels=["flavor_id", "trait", "requirement"],
+    )
+    specs = InfoMetricFamily(
+        "openstack_compute_flavor_extra_spec",
+        "An extra spec of the flavor that changes where it can be scheduled (hw:cpu_policy, "
+        f"resources:*, trait:*, aggregate_instance_extra_specs:*) {_BG}.",
+        labels=["flavor_id", "key", "value"],
+    )
+    for f in sorted(flavors, key=lambda f: f.id):
+        info.add_metric([f.id, f.name, str(bool(f.is_public)).lower()], {})
+        vcpus.add_metric([f.id], f.vcpus or 0)
+        ram.add_metric([f.id], (f.ram or 0) * MIB)
+        disk.add_metric([f.id], (f.disk or 0) * GIB)
+        ephemeral.add_metric([f.id], (f.ephemeral or 0) * GIB)
+        swap.add_metric([f.id], int(f.swap or 0) * MIB)
+        req = flavor_request(
+            f.vcpus or 0,
+            f.ram or 0,
+            f.disk or 0,
+            f.ephemeral or 0,
+            int(f.swap or 0),
+            f.extra_specs or {},
+        )
+        for rc, amount in sorted(req.resources.items()):
+            request.add_metric([f.id, rc], amount)
+        for trait in sorted(req.required):
+            traits.add_metric([f.id, trait, "required"], {})
+        for trait in sorted(req.forbidden):
+            traits.add_metric([f.id, trait, "forbidden"], {})
+        for key, value in sorted((f.extra_specs or {}).items()):
+            if key.startswith(_SCHEDULING_PREFIXES):
+                specs.add_metric([f.id, key, str(value)], {})
+    return [info, vcpus, ram, disk, ephemeral, swap, request, traits, specs]
