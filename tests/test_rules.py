@@ -80,3 +80,33 @@ def test_every_metric_in_rules_is_exported(harness):
         used |= set(re.findall(r"(?<![:\w])([a-z_]+:[a-z_]+:[a-z_]+)(?![:\w])", expr))
     missing = {m for m in used if m not in exposed and m not in recorded}
     assert not missing
+
+
+def alerts() -> list[dict]:
+    return [
+        rule
+        for path in RULE_FILES
+        for group in yaml.safe_load(path.read_text())["groups"]
+        for rule in group["rules"]
+        if "alert" in rule
+    ]
+
+
+def test_every_alert_is_complete_and_tested():
+    tests = [yaml.safe_load(p.read_text()) for p in TEST_FILES]
+    fired, quiet = set(), set()
+    for doc in tests:
+        for case in doc["tests"]:
+            for check in case.get("alert_rule_test", []):
+                (fired if check.get("exp_alerts") else quiet).add(check["alertname"])
+    runbooks = (ROOT / "alerts" / "runbooks.md").read_text()
+    anchors = {line[3:].strip().lower() for line in runbooks.splitlines() if line.startswith("## ")}
+    for rule in alerts():
+        name = rule["alert"]
+        assert name.startswith("OpenStack"), name
+        assert rule["labels"]["severity"] in {"critical", "warning", "info"}, name
+        assert rule["annotations"]["summary"].endswith("."), name
+        assert rule["annotations"]["runbook_url"].endswith("#" + name.lower()), name
+        assert name.lower() in anchors, f"{name} has no runbook section"
+        assert name in fired, f"{name} has no firing test"
+        assert name in quiet, f"{name} has no test where it must not fire yet"
