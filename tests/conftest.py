@@ -13,14 +13,13 @@ from typing import Any
 
 import pytest
 import structlog
-from prometheus_client import CollectorRegistry
 
 from exporter.collectors import all_collectors
 from exporter.config import Settings, build
 from exporter.connection import cloud_region
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner
-from exporter.server import SnapshotCollector
+from exporter.server import build_registry
 from exporter.snapshot import SnapshotStore
 
 SAMPLES = Path(
@@ -84,8 +83,7 @@ class Harness:
         self.settings = settings
         self.store = SnapshotStore()
         self.runner = Runner(settings, cloud_region(settings), all_collectors(), self.store)
-        self.registry = CollectorRegistry(auto_describe=False)
-        self.registry.register(SnapshotCollector(self.store))
+        self.registry = build_registry(self.store)  # exactly what /metrics serves
 
     def run(self, *names: str) -> None:
         for name in names or tuple(self.settings.enabled):

@@ -1,0 +1,534 @@
+"""Source of the Grafana dashboards in this folder: `python grafana/dashboards.py` rewrites them.
+
+Dashboards are written here as data, the way monitoring mixins write them in jsonnet, so that
+uid, tags, timezone, datasource variable, links and units stay consistent; the JSON files next to
+this script are the output, importable as they are. tests/test_dashboards.py checks they match.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TAG = "openstack-admin-exporter"
+DS = {"type": "prometheus", "uid": "${datasource}"}
+JOB = 'job=~"$job"'
+
+
+def panel(
+    kind: str,
+    title: str,
+    exprs: list[tuple[str, str]],
+    unit: str,
+    w: int = 12,
+    h: int = 8,
+    description: str = "",
+    **options: Any,
+) -> dict[str, Any]:
+    targets = [
+        {
+            "datasource": DS,
+            "expr": expr,
+            "legendFormat": legend,
+            "refId": chr(65 + i),
+            **({"instant": True, "format": "table"} if kind == "table" else {}),
+        }
+        for i, (expr, legend) in enumerate(exprs)
+    ]
+    return {
+        "type": kind,
+        "title": title,
+        "description": description,
+        "datasource": DS,
+        "targets": targets,
+        "gridPos": {"w": w, "h": h},
+        "fieldConfig": {"defaults": {"unit": unit, **options.pop("defaults", {})}, "overrides": []},
+        "options": options,
+    }
+
+
+def stat(title: str, expr: str, unit: str, w: int = 6, **kw: Any) -> dict[str, Any]:
+    return panel("stat", title, [(expr, "")], unit, w=w, h=4, **kw)
+
+
+def data_age() -> dict[str, Any]:
+    return stat(
+        "Data age",
+        f"time() - min(openstack_exporter_collector_last_success_timestamp_seconds{{{JOB}}})",
+        "s",
+        description="Age of the oldest collector's last good data: when it grows, "
+        "every panel here shows the past.",
+    )
+
+
+def variable(name: str, query: str, label: str, multi: bool = True) -> dict[str, Any]:
+    return {
+        "name": name,
+        "label": label,
+        "type": "query",
+        "datasource": DS,
+        "query": {"query": query, "refId": name},
+        "definition": query,
+        "refresh": 2,
+        "includeAll": multi,
+        "multi": multi,
+        "allValue": ".*",
+        "sort": 1,
+        "current": {"selected": True, "text": ["All"], "value": ["$__all"]},
+    }
+
+
+def dashboard(
+    uid: str,
+    title: str,
+    description: str,
+    panels: list[dict[str, Any]],
+    extra_vars: list[dict[str, Any]],
+) -> dict[str, Any]:
+    x = y = row_h = 0
+    for i, p in enumerate(panels):
+        p["id"] = i + 1
+        w, h = p["gridPos"]["w"], p["gridPos"]["h"]
+        if x + w > 24:
+            x, y, row_h = 0, y + row_h, 0
+        p["gridPos"].update({"x": x, "y": y})
+        x, row_h = x + w, max(row_h, h)
+    templating = [
+        {
+            "name": "datasource",
+            "label": "Data source",
+            "type": "datasource",
+            "query": "prometheus",
+            "current": {},
+            "hide": 0,
+        },
+        variable("job", "label_values(openstack_exporter_build_info, job)", "Exporter job"),
+        *extra_vars,
+    ]
+    return {
+        "uid": uid,
+        "title": title,
+        "description": description,
+        "tags": [TAG],
+        "timezone": "utc",
+        "refresh": "1m",
+        "schemaVersion": 39,
+        "version": 1,
+        "editable": True,
+        "graphTooltip": 1,
+        "time": {"from": "now-6h", "to": "now"},
+        "links": [
+            {
+                "type": "dashboards",
+                "tags": [TAG],
+                "asDropdown": True,
+                "title": "OpenStack dashboards",
+                "includeVars": True,
+                "keepTime": True,
+            }
+        ],
+        "templating": {"list": templating},
+        "panels": panels,
+        "annotations": {"list": []},
+    }
+
+
+ZONE = variable("zone", f"label_values(openstack_compute_host_schedulable{{{JOB}}}, zone)", "Zone")
+CLASS = variable(
+    "resource_class",
+    f"label_values(openstack_placement_resource_inventory{{{JOB}}}, resource_class)",
+    "Resource class",
+)
+FLAVOR = variable(
+    "flavor", f"label_values(openstack_compute_flavor_info{{{JOB}}}, flavor_name)", "Flavor"
+)
+AGGREGATE = variable(
+    "aggregate",
+    f"label_values(openstack_compute_aggregate_host_info{{{JOB}}}, aggregate)",
+    "Aggregate",
+)
+
+Z = f'{JOB},zone=~"$zone"'
+ZC = f'{Z},resource_class=~"$resource_class"'
+
+
+def capacity() -> dict[str, Any]:
+    panels = [
+        data_age(),
+        stat("Schedulable hosts", f"sum(openstack_compute_host_schedulable{{{Z}}})", "none"),
+        stat(
+            "Unschedulable hosts",
+            f"count(openstack_compute_host_schedulable{{{Z}}} == 0)",
+            "none",
+            description="Compute hosts disabled, down or forced down.",
+        ),
+        stat(
+            "Public flavors with no room anywhere",
+            f"count(flavor:openstack_placement_flavor_free_instances:sum{{{JOB}}} == 0 "
+            f'and on (instance, job, flavor_id) openstack_compute_flavor_info{{is_public="true"}})',
+            "none",
+        ),
+        panel(
+            "timeseries",
+            "Allocated share of schedulable capacity",
+            [
+                (
+                    f"zone_resource_class:openstack_placement_resource_used:ratio{{{ZC}}}",
+                    "{{zone}} {{resource_class}}",
+                )
+            ],
+            "percentunit",
+            w=12,
+            defaults={"min": 0, "max": 1},
+        ),
+        panel(
+            "timeseries",
+            "Free instances per flavor and zone",
+            [
+                (
+                    f'zone_flavor:openstack_placement_flavor_free_instances:sum{{{Z},flavor_name=~"$flavor"}}',
+                    "{{flavor_name}} in {{zone}}",
+                )
+            ],
+            "none",
+            w=12,
+        ),
+        panel(
+            "bargauge",
+            "Free instances per flavor (whole cloud, now)",
+            [
+                (
+                    f'flavor:openstack_placement_flavor_free_instances:sum{{{JOB},flavor_name=~"$flavor"}}',
+                    "{{flavor_name}}",
+                )
+            ],
+            "none",
+            w=12,
+            h=10,
+            displayMode="basic",
+            orientation="horizontal",
+        ),
+        panel(
+            "table",
+            "Free instances per host",
+            [(f'openstack_placement_flavor_free_instances{{{Z},flavor_name=~"$flavor"}}', "")],
+            "none",
+            w=12,
+            h=10,
+        ),
+        panel(
+            "timeseries",
+            "vCPU: schedulable capacity and allocation",
+            [
+                (
+                    f'zone_resource_class:openstack_placement_resource_schedulable_capacity:sum{{{Z},resource_class=~"VCPU|PCPU"}}',
+                    "capacity {{zone}} {{resource_class}}",
+                ),
+                (
+                    f'zone_resource_class:openstack_placement_resource_schedulable_usage:sum{{{Z},resource_class=~"VCPU|PCPU"}}',
+                    "allocated {{zone}} {{resource_class}}",
+                ),
+            ],
+            "none",
+            w=8,
+        ),
+        panel(
+            "timeseries",
+            "Memory: schedulable capacity and allocation",
+            [
+                (
+                    f'zone_resource_class:openstack_placement_resource_schedulable_capacity:sum{{{Z},resource_class="MEMORY_MB"}}',
+                    "capacity {{zone}}",
+                ),
+                (
+                    f'zone_resource_class:openstack_placement_resource_schedulable_usage:sum{{{Z},resource_class="MEMORY_MB"}}',
+                    "allocated {{zone}}",
+                ),
+            ],
+            "mbytes",
+            w=8,
+        ),
+        panel(
+            "timeseries",
+            "Disk: schedulable capacity and allocation",
+            [
+                (
+                    f'zone_resource_class:openstack_placement_resource_schedulable_capacity:sum{{{Z},resource_class="DISK_GB"}}',
+                    "capacity {{zone}}",
+                ),
+                (
+                    f'zone_resource_class:openstack_placement_resource_schedulable_usage:sum{{{Z},resource_class="DISK_GB"}}',
+                    "allocated {{zone}}",
+                ),
+            ],
+            "gbytes",
+            w=8,
+        ),
+        panel(
+            "table",
+            "Hosts per aggregate",
+            [(f'openstack_compute_aggregate_host_info{{{JOB},aggregate=~"$aggregate"}}', "")],
+            "none",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Servers per status",
+            [(f"sum by (status) (openstack_compute_servers{{{JOB}}})", "{{status}}")],
+            "none",
+            w=12,
+        ),
+        panel(
+            "bargauge",
+            "Block-storage pools: share used",
+            [(f"pool:openstack_block_storage_pool_used:ratio{{{JOB}}}", "{{pool}}")],
+            "percentunit",
+            w=12,
+            displayMode="basic",
+            orientation="horizontal",
+            defaults={"min": 0, "max": 1},
+        ),
+        panel(
+            "bargauge",
+            "Block-storage pools: largest new volume",
+            [(f"openstack_block_storage_pool_available_bytes{{{JOB}}} < +Inf", "{{pool}}")],
+            "bytes",
+            w=12,
+            displayMode="basic",
+            orientation="horizontal",
+        ),
+        panel(
+            "bargauge",
+            "External networks (floating IP pools): share used",
+            [
+                (
+                    f"network:openstack_network_ip_used:ratio{{{JOB}}} * on (instance, job, network_id) "
+                    f"group_left (network_name) openstack_network_external_network_info",
+                    "{{network_name}}",
+                )
+            ],
+            "percentunit",
+            w=24,
+            h=6,
+            displayMode="basic",
+            orientation="horizontal",
+            defaults={"min": 0, "max": 1},
+        ),
+    ]
+    return dashboard(
+        "openstack-admin-capacity",
+        "OpenStack / Capacity",
+        "How much more the cloud can take, where, and of which flavor.",
+        panels,
+        [ZONE, CLASS, FLAVOR, AGGREGATE],
+    )
+
+
+def availability() -> dict[str, Any]:
+    panels = [
+        data_age(),
+        stat(
+            "Nova services down",
+            f"count(openstack_compute_service_up{{{JOB}}} == 0) or vector(0)",
+            "none",
+        ),
+        stat(
+            "Cinder services down",
+            f"count(openstack_block_storage_service_up{{{JOB}}} == 0) or vector(0)",
+            "none",
+        ),
+        stat(
+            "Neutron agents not alive",
+            f"count(openstack_network_agent_up{{{JOB}}} == 0) or vector(0)",
+            "none",
+        ),
+        panel(
+            "table",
+            "Nova services that are down or disabled",
+            [
+                (
+                    f"(openstack_compute_service_up{{{Z}}} == 0) or (openstack_compute_service_enabled{{{Z}}} == 0)",
+                    "",
+                )
+            ],
+            "none",
+            w=12,
+            h=8,
+        ),
+        panel(
+            "table",
+            "Why services were disabled",
+            [
+                (
+                    f"openstack_compute_service_disabled_reason_info{{{JOB}}} or "
+                    f"openstack_block_storage_service_disabled_reason_info{{{JOB}}}",
+                    "",
+                )
+            ],
+            "none",
+            w=12,
+            h=8,
+        ),
+        panel(
+            "timeseries",
+            "Nova services up, per binary",
+            [(f"sum by (binary) (openstack_compute_service_up{{{JOB}}})", "{{binary}}")],
+            "none",
+            w=8,
+        ),
+        panel(
+            "timeseries",
+            "Cinder services up, per binary",
+            [(f"sum by (binary) (openstack_block_storage_service_up{{{JOB}}})", "{{binary}}")],
+            "none",
+            w=8,
+        ),
+        panel(
+            "timeseries",
+            "Neutron agents alive, per type",
+            [(f"sum by (agent_type) (openstack_network_agent_up{{{JOB}}})", "{{agent_type}}")],
+            "none",
+            w=8,
+        ),
+        panel(
+            "timeseries",
+            "Seconds since each compute host's last heartbeat",
+            [
+                (
+                    f'time() - openstack_compute_service_last_seen_timestamp_seconds{{{Z},binary="nova-compute"}}',
+                    "{{host}}",
+                )
+            ],
+            "s",
+            w=12,
+        ),
+        panel(
+            "state-timeline",
+            "API endpoints up",
+            [(f"openstack_api_endpoint_up{{{JOB}}}", "{{service_type}} {{interface}}")],
+            "none",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "API endpoint response time",
+            [
+                (
+                    f"openstack_api_endpoint_response_seconds{{{JOB}}}",
+                    "{{service_type}} {{interface}}",
+                )
+            ],
+            "s",
+            w=24,
+        ),
+    ]
+    return dashboard(
+        "openstack-admin-availability",
+        "OpenStack / Service availability",
+        "Which OpenStack services and agents are up, down or disabled, and whether "
+        "every API endpoint answers.",
+        panels,
+        [ZONE],
+    )
+
+
+def exporter() -> dict[str, Any]:
+    C = f'{JOB},collector=~"$collector"'  # noqa: N806
+    panels = [
+        data_age(),
+        stat(
+            "Collectors failing",
+            f"count(openstack_exporter_collector_success{{{C}}} == 0) or vector(0)",
+            "none",
+        ),
+        stat("Series served", f"sum(openstack_exporter_collector_series{{{C}}})", "none"),
+        stat(
+            "Exporter version",
+            f"openstack_exporter_build_info{{{JOB}}}",
+            "none",
+            reduceOptions={"fields": "/^version$/", "values": False, "calcs": ["lastNotNull"]},
+            textMode="name",
+        ),
+        panel(
+            "state-timeline",
+            "Collector success",
+            [(f"openstack_exporter_collector_success{{{C}}}", "{{collector}}")],
+            "none",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Data age per collector",
+            [
+                (
+                    f"time() - openstack_exporter_collector_last_success_timestamp_seconds{{{C}}}",
+                    "{{collector}}",
+                )
+            ],
+            "s",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Run duration",
+            [(f"openstack_exporter_collector_duration_seconds{{{C}}}", "{{collector}}")],
+            "s",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Failed runs per hour",
+            [
+                (
+                    f"increase(openstack_exporter_collector_failures_total{{{C}}}[1h])",
+                    "{{collector}}",
+                )
+            ],
+            "none",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Series per collector",
+            [(f"openstack_exporter_collector_series{{{C}}}", "{{collector}}")],
+            "none",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Exporter memory",
+            [(f"process_resident_memory_bytes{{{JOB}}}", "{{instance}}")],
+            "bytes",
+            w=12,
+        ),
+    ]
+    collector_var = variable(
+        "collector",
+        f"label_values(openstack_exporter_collector_success{{{JOB}}}, collector)",
+        "Collector",
+    )
+    return dashboard(
+        "openstack-admin-exporter",
+        "OpenStack / Exporter health",
+        "Whether openstack-admin-exporter itself is healthy and its data fresh.",
+        panels,
+        [collector_var],
+    )
+
+
+DASHBOARDS = {
+    "capacity.json": capacity,
+    "availability.json": availability,
+    "exporter.json": exporter,
+}
+
+
+def render(build: Any) -> str:
+    return json.dumps(build(), indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    for name, build in DASHBOARDS.items():
+        (HERE / name).write_text(render(build), encoding="utf-8")
