@@ -46,6 +46,7 @@ class CatalogEndpoint:
     region_id: str
     url: str
     endpoint_id: str
+    service_id: str = ""
 
 
 def catalog(conn: Connection) -> list[CatalogEndpoint]:
@@ -62,6 +63,7 @@ def catalog(conn: Connection) -> list[CatalogEndpoint]:
                     region_id=ep.get("region_id") or ep.get("region") or "",
                     url=ep.get("url", ""),
                     endpoint_id=ep.get("id", ""),
+                    service_id=service.get("id", ""),
                 )
             )
     return out

@@ -518,9 +518,121 @@ def exporter() -> dict[str, Any]:
     )
 
 
+def quotas() -> dict[str, Any]:
+    Q = f'{JOB},service_type=~"$service_type",resource=~"$resource"'  # noqa: N806
+    names = (
+        "* on (instance, job, project_id) group_left (project_name) openstack_identity_project_info"
+    )
+    panels = [
+        data_age(),
+        stat("Projects", f"count(openstack_identity_project_info{{{JOB}}})", "none"),
+        stat(
+            "Project quotas above 90%",
+            f"count(project_service_resource:openstack_quota_used:ratio{{{Q}}} > 0.9) or vector(0)",
+            "none",
+        ),
+        stat(
+            "Disabled projects",
+            f"count(openstack_identity_project_enabled{{{JOB}}} == 0) or vector(0)",
+            "none",
+        ),
+        panel(
+            "bargauge",
+            "Top 15 quota use (share of limit)",
+            [
+                (
+                    f"topk(15, project_service_resource:openstack_quota_used:ratio{{{Q}}} {names})",
+                    "{{project_name}} {{service_type}} {{resource}}",
+                )
+            ],
+            "percentunit",
+            w=12,
+            h=12,
+            displayMode="basic",
+            orientation="horizontal",
+            defaults={"min": 0, "max": 1},
+        ),
+        panel(
+            "table",
+            "Projects above 80% of a quota",
+            [(f"project_service_resource:openstack_quota_used:ratio{{{Q}}} {names} > 0.8", "")],
+            "percentunit",
+            w=12,
+            h=12,
+        ),
+        panel(
+            "timeseries",
+            "Quota use over time, top 10",
+            [
+                (
+                    f"topk(10, project_service_resource:openstack_quota_used:ratio{{{Q}}} {names})",
+                    "{{project_name}} {{service_type}} {{resource}}",
+                )
+            ],
+            "percentunit",
+            w=12,
+        ),
+        panel(
+            "table",
+            "Quotas granted but unused (in use 0, limit above 0)",
+            [
+                (
+                    f"(openstack_quota_limit{{{Q}}} > 0 < +Inf) and on (instance, job, project_id, service_type, resource) "
+                    f"(openstack_quota_in_use{{{Q}}} == 0) {names}",
+                    "",
+                )
+            ],
+            "none",
+            w=12,
+            description="Room that could be taken back, e.g. for a project that booted nothing.",
+        ),
+        panel(
+            "timeseries",
+            "vCPUs in use, per project (top 10)",
+            [
+                (
+                    f'topk(10, openstack_quota_in_use{{{JOB},service_type="compute",resource="cores"}} {names})',
+                    "{{project_name}}",
+                )
+            ],
+            "none",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Block storage in use, per project (top 10)",
+            [
+                (
+                    f'topk(10, openstack_quota_in_use{{{JOB},service_type="block_storage",resource="gigabytes"}} {names})',
+                    "{{project_name}}",
+                )
+            ],
+            "gbytes",
+            w=12,
+        ),
+    ]
+    service_var = variable(
+        "service_type", f"label_values(openstack_quota_limit{{{JOB}}}, service_type)", "Service"
+    )
+    resource_var = variable(
+        "resource",
+        f'label_values(openstack_quota_limit{{{JOB},service_type=~"$service_type"}}, resource)',
+        "Resource",
+    )
+    return dashboard(
+        "openstack-admin-quotas",
+        "OpenStack / Quotas",
+        "Which projects are close to their quota, on which resource, and who has a "
+        "quota they never use.",
+        panels,
+        [service_var, resource_var],
+    )
+
+
 DASHBOARDS = {
     "capacity.json": capacity,
     "availability.json": availability,
+    "quotas.json": quotas,
     "exporter.json": exporter,
 }
 

@@ -69,6 +69,10 @@ _MODULES = (
     "compute_servers",
     "block_storage_pools",
     "network_ip_availability",
+    "identity_projects",
+    "identity_limits",
+    "quota_limits",
+    "quota_usage",
 )
 
 

@@ -161,3 +161,108 @@ def fits(provider: Provider, usage: dict[str, int], rc: str, amount: int) -> boo
     if amount < inv.min_unit or amount > max_unit or amount % inv.step_size:
         return False
     return usage.get(rc, 0) + amount <= inv.capacity
+
+
+@dataclass(slots=True)
+class Volume:
+    id: str
+    name: str
+    project_id: str
+    size: int  # GiB
+    volume_type: str
+    status: str = "available"
+    server_id: str | None = None
+    created: float = 0.0
+    updated: float = 0.0
+
+
+@dataclass(slots=True)
+class Snapshot:
+    id: str
+    volume_id: str
+    project_id: str
+    size: int
+    volume_type: str
+    status: str = "available"
+    created: float = 0.0
+    updated: float = 0.0
+
+
+@dataclass(slots=True)
+class Backup:
+    id: str
+    volume_id: str
+    project_id: str
+    size: int
+    status: str = "available"
+    created: float = 0.0
+    updated: float = 0.0
+
+
+@dataclass(slots=True)
+class Port:
+    id: str
+    project_id: str
+    network_id: str
+    device_id: str
+    device_owner: str
+    status: str = "ACTIVE"
+
+
+@dataclass(slots=True)
+class Router:
+    id: str
+    name: str
+    project_id: str
+    gateway_network_id: str | None
+
+
+@dataclass(slots=True)
+class FloatingIP:
+    id: str
+    project_id: str
+    network_id: str
+    address: str
+    port_id: str | None = None
+
+
+@dataclass(slots=True)
+class SecurityGroup:
+    id: str
+    name: str
+    project_id: str
+    rules: int = 4
+
+
+# Defaults as the services ship them (nova.conf [quota], cinder.conf, neutron.conf).
+QUOTA_DEFAULTS: dict[str, dict[str, int]] = {
+    "compute": {
+        "instances": 10,
+        "cores": 20,
+        "ram": 51200,
+        "key_pairs": 100,
+        "metadata_items": 128,
+        "server_groups": 10,
+        "server_group_members": 10,
+    },
+    "block_storage": {
+        "volumes": 10,
+        "gigabytes": 1000,
+        "snapshots": 10,
+        "backups": 10,
+        "backup_gigabytes": 1000,
+        "per_volume_gigabytes": -1,
+        "groups": 10,
+    },
+    "network": {
+        "network": 100,
+        "subnet": 100,
+        "port": 500,
+        "router": 10,
+        "floatingip": 50,
+        "security_group": 10,
+        "security_group_rule": 100,
+        "subnetpool": -1,
+        "rbac_policy": 10,
+    },
+}

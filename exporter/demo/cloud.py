@@ -14,15 +14,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from exporter.demo.capacity import (
+    QUOTA_DEFAULTS,
     Aggregate,
+    Backup,
     Flavor,
+    FloatingIP,
     Inventory,
     Network,
     Pool,
+    Port,
     Project,
     Provider,
+    Router,
+    SecurityGroup,
     Server,
+    Snapshot,
     Subnet,
+    Volume,
     fits,
 )
 
@@ -126,8 +134,23 @@ class DemoCloud:
         self._by_name: dict[str, Provider] = {}
         self.pools: list[Pool] = []
         self.networks: list[Network] = []
+        self.volumes: list[Volume] = []
+        self.snapshots: list[Snapshot] = []
+        self.backups: list[Backup] = []
+        self.ports: list[Port] = []
+        self.routers: list[Router] = []
+        self.floating_ips: list[FloatingIP] = []
+        self.security_groups: list[SecurityGroup] = []
+        self.server_groups: dict[str, str] = {}  # id -> project_id
+        # service -> project -> resource -> limit; absent: the default applies.
+        self.quota_defaults = {svc: dict(d) for svc, d in QUOTA_DEFAULTS.items()}
+        self.quota_overrides: dict[str, dict[str, dict[str, int]]] = {s: {} for s in QUOTA_DEFAULTS}
+        # Keystone unified limits: (service_type, resource) -> default; (project, ...) -> limit.
+        self.registered_limits: dict[tuple[str, str], int] = {}
+        self.project_limits: dict[tuple[str, str, str], int] = {}
         self._generate(hosts)
         self._generate_capacity(hosts, projects)
+        self._generate_project_resources()
 
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -497,3 +520,159 @@ class DemoCloud:
     def remove_pool(self, name: str) -> None:
         with self.lock:
             self.pools = [p for p in self.pools if p.name != name]
+
+    # -- project resources: volumes, snapshots, backups, ports, routers, IPs, groups, quotas ------
+
+    def _generate_project_resources(self) -> None:
+        now = time.time()
+        rng = self.rng
+        public = self.networks[0]
+        tenants = [p for p in self.projects if p.name not in ("admin", "service")]
+        for n, project in enumerate(tenants):
+            for i in range(rng.randint(2, 5)):
+                vtype = rng.choice(["lvm", "ceph"])
+                vol = Volume(
+                    self._uuid(),
+                    f"{project.name}-vol-{i}",
+                    project.id,
+                    rng.choice([10, 20, 50, 100, 200]),
+                    vtype,
+                    created=now - rng.randint(3600, 5_000_000),
+                )
+                vol.updated = vol.created
+                self.volumes.append(vol)
+                if i == 0:
+                    self.snapshots.append(
+                        Snapshot(
+                            self._uuid(),
+                            vol.id,
+                            project.id,
+                            vol.size,
+                            vtype,
+                            created=now - 3000,
+                            updated=now - 3000,
+                        )
+                    )
+                if i == 1:
+                    self.backups.append(
+                        Backup(
+                            self._uuid(),
+                            vol.id,
+                            project.id,
+                            vol.size,
+                            created=now - 7200,
+                            updated=now - 7000,
+                        )
+                    )
+            self.routers.append(
+                Router(self._uuid(), f"{project.name}-router", project.id, public.id)
+            )
+            for i in range(rng.randint(1, 3)):
+                self.floating_ips.append(
+                    FloatingIP(self._uuid(), project.id, public.id, f"203.0.113.{10 + n * 4 + i}")
+                )
+            self.security_groups.append(SecurityGroup(self._uuid(), "default", project.id))
+            if rng.random() < 0.5:
+                self.security_groups.append(SecurityGroup(self._uuid(), "web", project.id, 6))
+            if n % 2 == 0:
+                self.server_groups[self._uuid()] = project.id
+        for server in self.servers:
+            net = next((nw for nw in self.networks if nw.project_id == server.project_id), public)
+            self.ports.append(
+                Port(
+                    self._uuid(),
+                    server.project_id,
+                    net.id,
+                    server.id,
+                    "compute:nova",
+                    "ACTIVE" if server.host else "DOWN",
+                )
+            )
+        # Attach a floating IP to the first server of some projects.
+        for fip in self.floating_ips[::2]:
+            port = next((p for p in self.ports if p.project_id == fip.project_id), None)
+            fip.port_id = port.id if port else None
+        # Quota overrides an admin made: a big project, a tight one, one unlimited.
+        if len(tenants) >= 3:
+            self.quota_overrides["compute"][tenants[0].id] = {
+                "cores": 200,
+                "ram": 512000,
+                "instances": 100,
+            }
+            self.quota_overrides["compute"][tenants[1].id] = {"instances": 12, "cores": 24}
+            self.quota_overrides["block_storage"][tenants[1].id] = {"gigabytes": 400}
+            self.quota_overrides["network"][tenants[2].id] = {"floatingip": -1}
+            # Unified limits in Keystone, as a cloud moving Nova to them would have.
+            self.registered_limits[("compute", "class:VCPU")] = 20
+            self.registered_limits[("compute", "servers")] = 10
+            self.project_limits[(tenants[0].id, "compute", "class:VCPU")] = 200
+
+    def set_quota(self, service: str, project_id: str, **limits: int) -> None:
+        with self.lock:
+            self.quota_overrides[service].setdefault(project_id, {}).update(limits)
+
+    def quota_limit(self, service: str, project_id: str, resource: str) -> int:
+        return (
+            self.quota_overrides[service]
+            .get(project_id, {})
+            .get(resource, self.quota_defaults[service].get(resource, -1))
+        )
+
+    def delete_project(self, project_id: str) -> None:
+        """Keystone forgets the project; as in real clouds, its resources may stay behind."""
+        with self.lock:
+            self.projects = [p for p in self.projects if p.id != project_id]
+            for overrides in self.quota_overrides.values():
+                overrides.pop(project_id, None)
+
+    def quota_usage(self, service: str, project_id: str) -> dict[str, int]:
+        """In-use figures as each service's quota API reports them for the project."""
+        with self.lock:
+            if service == "compute":
+                mine = [s for s in self.servers if s.project_id == project_id]
+                flavors = {f.id: f for f in self.flavors}
+                return {
+                    "instances": len(mine),
+                    "cores": sum(
+                        flavors[s.flavor_id].vcpus for s in mine if s.flavor_id in flavors
+                    ),
+                    "ram": sum(flavors[s.flavor_id].ram for s in mine if s.flavor_id in flavors),
+                    "server_groups": sum(1 for p in self.server_groups.values() if p == project_id),
+                    "key_pairs": 0,
+                    "metadata_items": 0,
+                    "server_group_members": 0,
+                }
+            if service == "block_storage":
+                vols = [v for v in self.volumes if v.project_id == project_id]
+                snaps = [s for s in self.snapshots if s.project_id == project_id]
+                backups = [b for b in self.backups if b.project_id == project_id]
+                usage = {
+                    "volumes": len(vols),
+                    # Cinder's gigabytes counts snapshots too (no_snapshot_gb_quota=False).
+                    "gigabytes": sum(v.size for v in vols) + sum(s.size for s in snaps),
+                    "snapshots": len(snaps),
+                    "backups": len(backups),
+                    "backup_gigabytes": sum(b.size for b in backups),
+                    "per_volume_gigabytes": 0,
+                    "groups": 0,
+                }
+                for vtype in ("lvm", "ceph"):
+                    usage[f"volumes_{vtype}"] = sum(1 for v in vols if v.volume_type == vtype)
+                    usage[f"gigabytes_{vtype}"] = sum(
+                        v.size for v in vols if v.volume_type == vtype
+                    ) + sum(s.size for s in snaps if s.volume_type == vtype)
+                    usage[f"snapshots_{vtype}"] = sum(1 for s in snaps if s.volume_type == vtype)
+                return usage
+            subnets = [s for n in self.networks if n.project_id == project_id for s in n.subnets]
+            sgs = [g for g in self.security_groups if g.project_id == project_id]
+            return {
+                "network": sum(1 for n in self.networks if n.project_id == project_id),
+                "subnet": len(subnets),
+                "port": sum(1 for p in self.ports if p.project_id == project_id),
+                "router": sum(1 for r in self.routers if r.project_id == project_id),
+                "floatingip": sum(1 for f in self.floating_ips if f.project_id == project_id),
+                "security_group": len(sgs),
+                "security_group_rule": sum(g.rules for g in sgs),
+                "subnetpool": 0,
+                "rbac_policy": 0,
+            }

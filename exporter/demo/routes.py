@@ -478,4 +478,406 @@ def networks(req: Request) -> Result:
             for n in req.cloud.networks
             if external is None or n.external == (external.lower() == "true")
         ]
-    return 200, {"networks": items}
+    return _paged(req, "networks", items, "/network/v2.0/networks")
+
+
+# -- identity: projects and unified limits -------------------------------------------------------
+
+
+def _links(req: Request, path: str) -> dict[str, Any]:
+    return {"self": f"{req.base}{path}", "previous": None, "next": None}
+
+
+@route(r"/identity/v3/projects")
+def projects(req: Request) -> Result:
+    with req.cloud.lock:
+        items = [
+            {
+                "is_domain": False,
+                "description": p.description or None,
+                "domain_id": p.domain_id,
+                "enabled": p.enabled,
+                "id": p.id,
+                "links": {"self": f"{req.base}/identity/v3/projects/{p.id}"},
+                "name": p.name,
+                "parent_id": p.domain_id,
+                "tags": [],
+            }
+            for p in req.cloud.projects
+        ]
+    return 200, {
+        "links": _links(req, "/identity/v3/projects"),
+        "projects": _filter(items, req, "domain_id", "name"),
+    }
+
+
+def _service_id(service_type: str) -> str:
+    return service_type.replace("-", "").replace("_", "").ljust(32, "0")
+
+
+@route(r"/identity/v3/registered_limits")
+def registered_limits(req: Request) -> Result:
+    with req.cloud.lock:
+        items = [
+            {
+                "resource_name": res,
+                "region_id": None,
+                "service_id": _service_id(svc),
+                "default_limit": limit,
+                "id": _service_id(svc + res)[:32],
+                "description": None,
+                "links": {"self": f"{req.base}/identity/v3/registered_limits/x"},
+            }
+            for (svc, res), limit in sorted(req.cloud.registered_limits.items())
+        ]
+    return 200, {"links": _links(req, "/identity/v3/registered_limits"), "registered_limits": items}
+
+
+@route(r"/identity/v3/limits")
+def project_limits(req: Request) -> Result:
+    with req.cloud.lock:
+        items = [
+            {
+                "resource_name": res,
+                "region_id": None,
+                "service_id": _service_id(svc),
+                "project_id": pid,
+                "domain_id": None,
+                "id": (pid + res)[:32],
+                "resource_limit": limit,
+                "description": None,
+                "links": {"self": f"{req.base}/identity/v3/limits/x"},
+            }
+            for (pid, svc, res), limit in sorted(req.cloud.project_limits.items())
+        ]
+    return 200, {"links": _links(req, "/identity/v3/limits"), "limits": items}
+
+
+# -- quotas --------------------------------------------------------------------------------------
+
+
+def _project_known(req: Request, project_id: str) -> bool:
+    return any(p.id == project_id for p in req.cloud.projects)
+
+
+def _quota_set(
+    req: Request, service: str, project_id: str, detail: bool, used_key: str = "in_use"
+) -> dict[str, Any]:
+    cloud = req.cloud
+    usage = cloud.quota_usage(service, project_id)
+    resources = dict(cloud.quota_defaults[service])
+    if service == "block_storage":
+        for vtype in ("lvm", "ceph"):
+            for res in ("volumes", "gigabytes", "snapshots"):
+                resources[f"{res}_{vtype}"] = -1
+    body: dict[str, Any] = {}
+    for res in sorted(resources):
+        limit = (
+            cloud.quota_limit(service, project_id, res)
+            if res in cloud.quota_defaults[service]
+            else cloud.quota_overrides[service].get(project_id, {}).get(res, -1)
+        )
+        body[res] = (
+            {"limit": limit, used_key: usage.get(res, 0), "reserved": 0} if detail else limit
+        )
+    return body
+
+
+@route(r"/compute/v2\.1/os-quota-sets/([0-9a-f]{32})(/detail)?")
+def compute_quota(req: Request, project_id: str, detail: str | None) -> Result:
+    # Nova answers for any project id, known to Keystone or not, with the defaults.
+    body = _quota_set(req, "compute", project_id, bool(detail))
+    return 200, {"quota_set": {"id": project_id, **body}}
+
+
+@route(r"/volume/v3(?:/[0-9a-f]{32})?/os-quota-sets/([0-9a-f]{32})")
+def volume_quota(req: Request, project_id: str) -> Result:
+    usage = (req.arg("usage") or "").lower() == "true"
+    body = _quota_set(req, "block_storage", project_id, usage)
+    return 200, {"quota_set": {"id": project_id, **body}}
+
+
+@route(r"/network/v2\.0/quotas")
+def network_quotas(req: Request) -> Result:
+    """Only projects whose quota differs from the defaults, as Neutron lists them."""
+    out = []
+    with req.cloud.lock:
+        for pid, overrides in sorted(req.cloud.quota_overrides["network"].items()):
+            limits = {**req.cloud.quota_defaults["network"], **overrides}
+            out.append({**limits, "project_id": pid, "tenant_id": pid})
+    return 200, {"quotas": out}
+
+
+@route(r"/network/v2\.0/quotas/([0-9a-f]{32})/(details|default)")
+def network_quota(req: Request, project_id: str, kind: str) -> Result:
+    if kind == "default":
+        return 200, {"quota": dict(req.cloud.quota_defaults["network"])}
+    return 200, {"quota": _quota_set(req, "network", project_id, True, used_key="used")}
+
+
+# -- bulk listings the quota usage collector counts ------------------------------------------------
+
+
+def _paged(req: Request, key: str, items: list[dict[str, Any]], link_path: str) -> Result:
+    """Neutron- and Cinder-style paging: limit and marker, a next link while more remain."""
+    marker, limit = req.arg("marker"), int(req.arg("limit") or 0)
+    if marker:
+        ids = [i["id"] for i in items]
+        items = items[ids.index(marker) + 1 :] if marker in ids else []
+    body: dict[str, Any] = {key: items[:limit] if limit else items}
+    if limit and len(items) > limit:
+        body[f"{key}_links"] = [
+            {
+                "rel": "next",
+                "href": f"{req.base}{link_path}?limit={limit}&marker={items[limit - 1]['id']}",
+            }
+        ]
+    return 200, body
+
+
+def _all_projects(req: Request) -> bool:
+    return (req.arg("all_tenants") or req.arg("all_projects") or "").lower() in ("1", "true")
+
+
+@route(r"/volume/v3(?:/[0-9a-f]{32})?/volumes/detail")
+def volumes(req: Request) -> Result:
+    cloud = req.cloud
+    with cloud.lock:
+        items = [
+            {
+                "id": v.id,
+                "name": v.name,
+                "size": v.size,
+                "volume_type": v.volume_type,
+                "status": v.status,
+                "os-vol-tenant-attr:tenant_id": v.project_id,
+                "attachments": (
+                    [
+                        {
+                            "server_id": v.server_id,
+                            "volume_id": v.id,
+                            "attachment_id": v.id[::-1],
+                            "device": "/dev/vdb",
+                        }
+                    ]
+                    if v.server_id
+                    else []
+                ),
+                "created_at": bodies.nova_time(v.created),
+                "updated_at": bodies.nova_time(v.updated),
+                "bootable": "false",
+                "availability_zone": "nova",
+                "multiattach": False,
+                "encrypted": False,
+                "metadata": {},
+                "user_id": cloud.user_id.replace("-", ""),
+                "description": None,
+                "links": [],
+                "source_volid": None,
+                "snapshot_id": None,
+                "os-vol-host-attr:host": "stor-01@lvm#lvm",
+                "replication_status": None,
+                "consistencygroup_id": None,
+                "os-vol-mig-status-attr:migstat": None,
+                "os-vol-mig-status-attr:name_id": None,
+            }
+            for v in cloud.volumes
+            if _all_projects(req) or v.project_id == cloud.project_id
+        ]
+    return _paged(req, "volumes", items, "/volume/v3/volumes/detail")
+
+
+@route(r"/volume/v3(?:/[0-9a-f]{32})?/snapshots/detail")
+def snapshots(req: Request) -> Result:
+    with req.cloud.lock:
+        items = [
+            {
+                "id": s.id,
+                "volume_id": s.volume_id,
+                "size": s.size,
+                "status": s.status,
+                "name": None,
+                "description": None,
+                "metadata": {},
+                "os-extended-snapshot-attributes:project_id": s.project_id,
+                "os-extended-snapshot-attributes:progress": "100%",
+                "created_at": bodies.nova_time(s.created),
+                "updated_at": bodies.nova_time(s.updated),
+            }
+            for s in req.cloud.snapshots
+        ]
+    return _paged(req, "snapshots", items, "/volume/v3/snapshots/detail")
+
+
+@route(r"/volume/v3(?:/[0-9a-f]{32})?/backups/detail")
+def backups(req: Request) -> Result:
+    with req.cloud.lock:
+        items = [
+            {
+                "id": b.id,
+                "volume_id": b.volume_id,
+                "size": b.size,
+                "status": b.status,
+                "name": None,
+                "description": None,
+                "availability_zone": "nova",
+                "container": "volumebackups",
+                "fail_reason": None,
+                "has_dependent_backups": False,
+                "is_incremental": False,
+                "object_count": 1,
+                "links": [],
+                "snapshot_id": None,
+                "data_timestamp": bodies.nova_time(b.created),
+                "os-backup-project-attr:project_id": b.project_id,
+                "created_at": bodies.nova_time(b.created),
+                "updated_at": bodies.nova_time(b.updated),
+            }
+            for b in req.cloud.backups
+        ]
+    return _paged(req, "backups", items, "/volume/v3/backups/detail")
+
+
+@route(r"/compute/v2\.1/os-server-groups")
+def server_groups(req: Request) -> Result:
+    with req.cloud.lock:
+        items = [
+            {
+                "id": gid,
+                "name": f"group-{gid[:6]}",
+                "policy": "anti-affinity",
+                "rules": {},
+                "members": [],
+                "project_id": pid,
+                "user_id": "u",
+                "metadata": {},
+            }
+            for gid, pid in req.cloud.server_groups.items()
+        ]
+    return 200, {"server_groups": items}
+
+
+def _neutron_list(req: Request, key: str, path: str, items: list[dict[str, Any]]) -> Result:
+    for item in items:
+        item.setdefault("tenant_id", item["project_id"])
+    return _paged(req, key, _filter(items, req, "project_id", "device_owner"), path)
+
+
+@route(r"/network/v2\.0/subnets")
+def subnets(req: Request) -> Result:
+    items = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "network_id": n.id,
+            "project_id": n.project_id,
+            "cidr": s.cidr,
+            "ip_version": s.ip_version,
+        }
+        for n in req.cloud.networks
+        for s in n.subnets
+    ]
+    return _neutron_list(req, "subnets", "/network/v2.0/subnets", items)
+
+
+@route(r"/network/v2\.0/ports")
+def ports(req: Request) -> Result:
+    items = [
+        {
+            "id": p.id,
+            "project_id": p.project_id,
+            "network_id": p.network_id,
+            "device_id": p.device_id,
+            "device_owner": p.device_owner,
+            "status": p.status,
+            "admin_state_up": True,
+            "name": "",
+            "fixed_ips": [],
+        }
+        for p in req.cloud.ports
+    ]
+    return _neutron_list(req, "ports", "/network/v2.0/ports", items)
+
+
+@route(r"/network/v2\.0/routers")
+def routers(req: Request) -> Result:
+    items = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "project_id": r.project_id,
+            "status": "ACTIVE",
+            "admin_state_up": True,
+            "external_gateway_info": (
+                {"network_id": r.gateway_network_id} if r.gateway_network_id else None
+            ),
+        }
+        for r in req.cloud.routers
+    ]
+    return _neutron_list(req, "routers", "/network/v2.0/routers", items)
+
+
+@route(r"/network/v2\.0/floatingips")
+def floating_ips(req: Request) -> Result:
+    items = [
+        {
+            "id": f.id,
+            "project_id": f.project_id,
+            "floating_network_id": f.network_id,
+            "floating_ip_address": f.address,
+            "port_id": f.port_id,
+            "status": "ACTIVE" if f.port_id else "DOWN",
+            "router_id": None,
+            "fixed_ip_address": None,
+        }
+        for f in req.cloud.floating_ips
+    ]
+    return _neutron_list(req, "floatingips", "/network/v2.0/floatingips", items)
+
+
+@route(r"/network/v2\.0/security-groups")
+def security_groups(req: Request) -> Result:
+    items = [
+        {
+            "id": g.id,
+            "name": g.name,
+            "project_id": g.project_id,
+            "description": "",
+            "security_group_rules": [],
+        }
+        for g in req.cloud.security_groups
+    ]
+    return _neutron_list(req, "security_groups", "/network/v2.0/security-groups", items)
+
+
+@route(r"/network/v2\.0/security-group-rules")
+def security_group_rules(req: Request) -> Result:
+    items = [
+        {
+            "id": f"{g.id[:-2]}{i:02d}",
+            "security_group_id": g.id,
+            "project_id": g.project_id,
+            "direction": "ingress",
+            "ethertype": "IPv4",
+        }
+        for g in req.cloud.security_groups
+        for i in range(g.rules)
+    ]
+    return _neutron_list(req, "security_group_rules", "/network/v2.0/security-group-rules", items)
+
+
+@route(r"/identity/v3/domains")
+def domains(req: Request) -> Result:
+    return 200, {
+        "links": _links(req, "/identity/v3/domains"),
+        "domains": [
+            {
+                "id": "default",
+                "name": "Default",
+                "enabled": True,
+                "description": "",
+                "links": {"self": f"{req.base}/identity/v3/domains/default"},
+                "tags": [],
+            }
+        ],
+    }

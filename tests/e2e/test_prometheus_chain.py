@@ -189,7 +189,7 @@ def chain(tmp_path: Path, require_tools: bool) -> Iterator[dict]:
             proc.wait(timeout=20)
         for log in logs:
             log.close()
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=True)
         httpd.shutdown()
         hook.shutdown()
         demo.stop()

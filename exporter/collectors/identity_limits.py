@@ -1,0 +1,54 @@
+"""Keystone unified limits: registered (default) limits and project limits.
+
+Clouds that enforce quotas through unified limits (Nova's UnifiedLimitsDriver, Glance) keep them
+in Keystone. A cloud that does not use them has none: no series, not a failure.
+
+Cost per run: 2 API calls (``GET /v3/registered_limits``, ``GET /v3/limits``); service IDs are
+resolved to service types from the token's catalog.
+
+    openstack_identity_registered_limit{region_id="",resource="class:VCPU",
+        service_type="compute"} 20.0
+    openstack_identity_project_limit{project_id="…",region_id="",resource="class:VCPU",
+        service_type="compute"} 64.0
+"""
+
+from __future__ import annotations
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+
+from exporter.collectors import CollectorSettings, collector
+from exporter.connection import catalog
+
+_BG = "(Keystone unified limits; collected in background)"
+
+
+@collector("identity_limits", interval=3600, help="Keystone unified limits")
+def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+    types = {ep.service_id: ep.service_type for ep in catalog(conn)}
+    registered = GaugeMetricFamily(
+        "openstack_identity_registered_limit",
+        f"Default limit of a resource for every project, in the resource's own unit {_BG}.",
+        labels=["service_type", "resource", "region_id"],
+    )
+    project = GaugeMetricFamily(
+        "openstack_identity_project_limit",
+        f"Limit of a resource for one project, overriding the registered default {_BG}.",
+        labels=["project_id", "service_type", "resource", "region_id"],
+    )
+    for lim in conn.identity.registered_limits():
+        registered.add_metric(
+            [types.get(lim.service_id, lim.service_id), lim.resource_name, lim.region_id or ""],
+            lim.default_limit,
+        )
+    for lim in conn.identity.limits():
+        project.add_metric(
+            [
+                lim.project_id or "",
+                types.get(lim.service_id, lim.service_id),
+                lim.resource_name,
+                lim.region_id or "",
+            ],
+            lim.resource_limit,
+        )
+    return [registered, project]

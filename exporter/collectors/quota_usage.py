@@ -1,0 +1,148 @@
+"""Quota usage per project and resource, counted from bulk listings instead of per-project calls.
+
+Usage changes often, so it is counted here every few minutes from listings whose cost grows with
+the number of resources (pages), not with the number of projects:
+- compute: servers of all projects (instances; cores and ram from each server's embedded flavor,
+  microversion ≥ 2.47) and server groups;
+- block storage: volumes, snapshots and backups of all projects (volumes, gigabytes — volumes
+  plus snapshots, as Cinder counts them unless no_snapshot_gb_quota is set — snapshots, backups,
+  backup_gigabytes, and the per-volume-type variants);
+- network: networks, subnets, ports, routers, floating IPs, security groups and rules.
+These are the figures the quota APIs report as in_use; tests compare both on the demo cloud.
+
+Cost per run: 1 (projects) + Σ pages of 14 listings (Nova pages hold up to 1,000 servers;
+Neutron and Cinder list in one page unless the cloud caps them). 10,000 projects with 50,000
+servers cost about 70 calls per run.
+
+    openstack_quota_in_use{project_id="…",resource="cores",service_type="compute"} 16.0
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+
+from exporter.collectors import CollectorSettings, collector
+from exporter.collectors._projects import PROJECT_OPTIONS, select_projects
+from exporter.collectors.block_storage_services import SERVICE_TYPES as VOLUME_TYPES
+from exporter.connection import catalog
+
+COMPUTE = ("instances", "cores", "ram", "server_groups")
+BLOCK_STORAGE = ("volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes")
+NETWORK = (
+    "network",
+    "subnet",
+    "port",
+    "router",
+    "floatingip",
+    "security_group",
+    "security_group_rule",
+)
+
+
+@collector(
+    "quota_usage",
+    interval=300,
+    help="Quota usage per project, counted from bulk listings",
+    options={**PROJECT_OPTIONS, "page_size": 1000},
+)
+def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+    projects = [p.id for p in select_projects(conn, settings.options)]
+    present = {ep.service_type for ep in catalog(conn)}
+    usage: Counter[tuple[str, str, str]] = Counter()
+    resources: dict[str, list[str]] = {}
+    if "compute" in present:
+        usage.update(compute_usage(conn, settings.options["page_size"]))
+        resources["compute"] = list(COMPUTE)
+    if present & set(VOLUME_TYPES):
+        counted, types = block_storage_usage(conn)
+        usage.update(counted)
+        resources["block_storage"] = [*BLOCK_STORAGE] + [
+            f"{res}_{t}" for t in sorted(types) for res in ("volumes", "gigabytes", "snapshots")
+        ]
+    if "network" in present:
+        usage.update(network_usage(conn))
+        resources["network"] = list(NETWORK)
+    return [usage_family(usage, projects, resources)]
+
+
+def compute_usage(conn: Connection, page_size: int) -> Counter:
+    out: Counter[tuple[str, str, str]] = Counter()
+    sizes: dict[str, tuple[int, int]] | None = None
+    for server in conn.compute.servers(details=True, all_projects=True, limit=page_size):
+        pid = server.project_id
+        flavor = server.flavor
+        vcpus, ram = getattr(flavor, "vcpus", None), getattr(flavor, "ram", None)
+        if vcpus is None or ram is None:  # before 2.47 the server names only the flavor id
+            if sizes is None:
+                sizes = {
+                    f.id: (f.vcpus or 0, f.ram or 0)
+                    for f in conn.compute.flavors(details=True, is_public="None")
+                }
+            vcpus, ram = sizes.get(getattr(flavor, "id", None), (0, 0))
+        out[(pid, "compute", "instances")] += 1
+        out[(pid, "compute", "cores")] += int(vcpus)
+        out[(pid, "compute", "ram")] += int(ram)
+    for group in conn.compute.server_groups(all_projects=True):
+        out[(group.project_id, "compute", "server_groups")] += 1
+    return out
+
+
+def block_storage_usage(conn: Connection) -> tuple[Counter, set[str]]:
+    out: Counter[tuple[str, str, str]] = Counter()
+    types: set[str] = set()
+    volume_type: dict[str, str] = {}
+
+    def add(pid: str, resource: str, amount: int, vtype: str | None = None) -> None:
+        out[(pid, "block_storage", resource)] += amount
+        if vtype:
+            types.add(vtype)
+            out[(pid, "block_storage", f"{resource}_{vtype}")] += amount
+
+    for vol in conn.block_storage.volumes(details=True, all_projects=True):
+        volume_type[vol.id] = vol.volume_type or ""
+        add(vol.project_id, "volumes", 1, vol.volume_type)
+        add(vol.project_id, "gigabytes", int(vol.size or 0), vol.volume_type)
+    for snap in conn.block_storage.snapshots(details=True, all_projects=True):
+        vtype = volume_type.get(snap.volume_id)
+        add(snap.project_id, "snapshots", 1, vtype)
+        add(snap.project_id, "gigabytes", int(snap.size or 0), vtype)
+    for backup in conn.block_storage.backups(details=True, all_projects=True):
+        add(backup.project_id, "backups", 1)
+        add(backup.project_id, "backup_gigabytes", int(backup.size or 0))
+    return out, types
+
+
+def network_usage(conn: Connection) -> Counter:
+    out: Counter[tuple[str, str, str]] = Counter()
+    listings: dict[str, Any] = {
+        "network": conn.network.networks,
+        "subnet": conn.network.subnets,
+        "port": conn.network.ports,
+        "router": conn.network.routers,
+        "floatingip": conn.network.ips,
+        "security_group": conn.network.security_groups,
+        "security_group_rule": conn.network.security_group_rules,
+    }
+    for resource, listing in listings.items():
+        for item in listing():
+            out[(item.project_id, "network", resource)] += 1
+    return out
+
+
+def usage_family(usage: Counter, projects: list[str], resources: dict[str, list[str]]) -> Metric:
+    fam = GaugeMetricFamily(
+        "openstack_quota_in_use",
+        "Amount of the resource the project uses, as its quota counts it, in the service's own "
+        "unit (ram: MiB, gigabytes: GiB, others: counts) (bulk listings; collected in "
+        "background).",
+        labels=["project_id", "service_type", "resource"],
+    )
+    for pid in projects:
+        for service, names in sorted(resources.items()):
+            for resource in names:
+                fam.add_metric([pid, service, resource], usage.get((pid, service, resource), 0))
+    return fam
