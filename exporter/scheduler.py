@@ -14,7 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from openstack.config.cloud_region import CloudRegion
 from openstack.connection import Connection
 
-from exporter.collectors import CollectorSpec, ServiceAbsent
+from exporter.collectors import CollectorSpec, Findings, ServiceAbsent
 from exporter.config import Settings
 from exporter.connection import connect
 from exporter.logs import get_logger, scrub
@@ -62,7 +62,7 @@ class Runner:
         start = time.perf_counter()
         with structlog.contextvars.bound_contextvars(collector=name):
             try:
-                families = self.specs[name].fn(self._connection(name), cfg)
+                result = self.specs[name].fn(self._connection(name), cfg)
             except ServiceAbsent as exc:
                 state = self.store.record_success(
                     name,
@@ -93,8 +93,15 @@ class Runner:
                     duration_seconds=round(state.last_duration or 0, 4),
                 )
                 return state
+            families, findings = (
+                (result.families, result.items) if isinstance(result, Findings) else (result, ())
+            )
             state = self.store.record_success(
-                name, families, finished=time.time(), duration=time.perf_counter() - start
+                name,
+                families,
+                finished=time.time(),
+                duration=time.perf_counter() - start,
+                findings=findings,
             )
             log.info(
                 "collector_run",

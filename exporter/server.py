@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import socket
 import threading
 import time
@@ -53,6 +54,12 @@ class App:
         path = environ.get("PATH_INFO", "/")
         if path == "/metrics":
             return self.metrics(environ, start_response)
+        if path == "/problems":
+            body = json.dumps(self.problems(), indent=1).encode()
+            start_response(
+                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
         if path == "/-/healthy":
             return _text(start_response, "200 OK", "Healthy.\n")
         if path == "/-/ready":
@@ -71,6 +78,29 @@ class App:
             )
             return [body]
         return _text(start_response, "404 Not Found", "Not found. Try /metrics.\n")
+
+    def problems(self) -> dict[str, object]:
+        """Every finding of the problems collectors, with its age and the age of the data."""
+        now = time.time()
+        out = []
+        for name, st in sorted(self.store.states().items()):
+            for f in st.findings:
+                out.append(
+                    {
+                        "collector": name,
+                        "resource_type": f.resource_type,
+                        "resource_id": f.resource_id,
+                        "project_id": f.project_id,
+                        "problem": f.problem,
+                        "status": f.status,
+                        "host": f.host,
+                        "age_seconds": None if f.since is None else round(now - f.since),
+                        "data_collected_seconds_ago": None
+                        if st.last_success is None
+                        else round(now - st.last_success),
+                    }
+                )
+        return {"count": len(out), "problems": out}
 
     def landing_page(self) -> str:
         now = time.time()
@@ -92,8 +122,8 @@ class App:
             "<!doctype html><html><head><title>OpenStack admin exporter</title></head><body>"
             f"<h1>OpenStack admin exporter</h1><p>Version {html.escape(__version__)}, "
             f"cloud <code>{html.escape(self.cloud)}</code>.</p>"
-            '<p><a href="/metrics">Metrics</a> · <a href="/-/healthy">healthy</a> · '
-            '<a href="/-/ready">ready</a></p>'
+            '<p><a href="/metrics">Metrics</a> · <a href="/problems">problems (JSON)</a> · '
+            '<a href="/-/healthy">healthy</a> · <a href="/-/ready">ready</a></p>'
             "<table border=1 cellpadding=4><tr><th>collector</th><th>interval</th>"
             "<th>last run</th><th>last success</th><th>series</th><th>last error</th></tr>"
             + "".join(rows)

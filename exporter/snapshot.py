@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from prometheus_client.metrics_core import Metric
 
+from exporter.collectors import Finding
+
 
 @dataclass(frozen=True, slots=True)
 class CollectorState:
@@ -27,6 +29,7 @@ class CollectorState:
     last_success: float | None = None
     last_error: str | None = None
     series: int = 0
+    findings: tuple[Finding, ...] = ()
 
     @property
     def has_run(self) -> bool:
@@ -50,6 +53,7 @@ class SnapshotStore:
         finished: float,
         duration: float,
         absent: bool = False,
+        findings: Iterable[Finding] = (),
     ) -> CollectorState:
         families = tuple(families)
         with self._lock:
@@ -65,6 +69,7 @@ class SnapshotStore:
                 last_success=finished,
                 last_error=None,
                 series=sum(len(f.samples) for f in families),
+                findings=tuple(findings),
             )
             self._states[name] = new
             return new

@@ -629,10 +629,138 @@ def quotas() -> dict[str, Any]:
     )
 
 
+def problems() -> dict[str, Any]:
+    names = (
+        "* on (instance, job, project_id) group_left (project_name) openstack_identity_project_info"
+    )
+    all_problems = (
+        f"openstack_compute_server_problems{{{JOB}}} or openstack_block_storage_problems{{{JOB}}}"
+        f" or openstack_network_problems{{{JOB}}}"
+    )
+    panels = [
+        data_age(),
+        stat(
+            "Servers in ERROR",
+            f'sum(openstack_compute_server_problems{{{JOB},problem="error"}}) or vector(0)',
+            "none",
+        ),
+        stat(
+            "Stuck servers and volumes",
+            f'sum(openstack_compute_server_problems{{{JOB},problem=~"stuck_.*"}} or '
+            f'openstack_block_storage_problems{{{JOB},problem=~"stuck_.*"}}) or vector(0)',
+            "none",
+        ),
+        stat(
+            "Leaked allocations",
+            f"sum(openstack_placement_orphan_allocations{{{JOB}}}) or vector(0)",
+            "none",
+            description="Placement allocations whose consumer no longer exists.",
+        ),
+        panel(
+            "bargauge",
+            "Problems by kind",
+            [
+                (
+                    f"sum by (resource_type, problem) ({all_problems})",
+                    "{{resource_type}} {{problem}}",
+                )
+            ],
+            "none",
+            w=12,
+            h=10,
+            displayMode="basic",
+            orientation="horizontal",
+        ),
+        panel(
+            "bargauge",
+            "Projects with the most problems",
+            [
+                (
+                    f"topk(10, sum by (instance, job, project_id) ({all_problems}) {names})",
+                    "{{project_name}}",
+                )
+            ],
+            "none",
+            w=12,
+            h=10,
+            displayMode="basic",
+            orientation="horizontal",
+        ),
+        panel(
+            "timeseries",
+            "Server problems over time",
+            [(f"sum by (problem) (openstack_compute_server_problems{{{JOB}}})", "{{problem}}")],
+            "none",
+            w=12,
+        ),
+        panel(
+            "timeseries",
+            "Volume, snapshot and backup problems over time",
+            [
+                (
+                    f"sum by (resource_type, problem) (openstack_block_storage_problems{{{JOB}}})",
+                    "{{resource_type}} {{problem}}",
+                )
+            ],
+            "none",
+            w=12,
+        ),
+        panel(
+            "table",
+            "Problems by age",
+            [
+                (
+                    f"sum by (resource_type, problem, age) (openstack_compute_server_problems{{{JOB}}} or "
+                    f"openstack_block_storage_problems{{{JOB}}})",
+                    "",
+                )
+            ],
+            "none",
+            w=12,
+            description="The exporter's /problems page lists each resource's ID, project and age.",
+        ),
+        panel(
+            "bargauge",
+            "Leaked capacity per host",
+            [
+                (
+                    f"openstack_placement_orphan_allocation_usage{{{JOB}}}",
+                    "{{host}} {{resource_class}}",
+                )
+            ],
+            "none",
+            w=12,
+            displayMode="basic",
+            orientation="horizontal",
+        ),
+        panel(
+            "table",
+            "Network waste per project",
+            [
+                (
+                    f"sum by (instance, job, project_id, problem) (openstack_network_problems{{{JOB}}}) {names}",
+                    "",
+                )
+            ],
+            "none",
+            w=24,
+        ),
+    ]
+    return dashboard(
+        "openstack-admin-problems",
+        "OpenStack / Problem resources",
+        "What users or the cloud left in a bad state: servers and volumes in error "
+        "or stuck, leaked Placement allocations, network waste.",
+        panels,
+        [],
+    )
+
+
 DASHBOARDS = {
     "capacity.json": capacity,
     "availability.json": availability,
     "quotas.json": quotas,
+    "problems.json": problems,
     "exporter.json": exporter,
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 from openstack.connection import Connection
 from prometheus_client.metrics_core import Metric
 
-CollectFn = Callable[[Connection, "CollectorSettings"], list[Metric]]
+CollectFn = Callable[[Connection, "CollectorSettings"], "list[Metric] | Findings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,28 @@ class CollectorSpec:
     help: str
     # option name -> default; the default's type is the option's type.
     options: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One concrete resource a problems collector found: what the admin paged at night acts on."""
+
+    resource_type: str  # server, volume, snapshot, backup, allocation, floating_ip, port, router
+    resource_id: str
+    project_id: str
+    problem: str
+    status: str
+    since: float | None  # unix time the resource last changed (updated_at), if known
+    host: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """A collector's result when it also has findings: low-cardinality families for /metrics,
+    the concrete resources for /problems."""
+
+    families: list[Metric]
+    items: list[Finding]
 
 
 class ServiceAbsent(Exception):  # noqa: N818 - it is an outcome, not an error
@@ -73,6 +95,10 @@ _MODULES = (
     "identity_limits",
     "quota_limits",
     "quota_usage",
+    "compute_server_problems",
+    "block_storage_problems",
+    "placement_orphans",
+    "network_problems",
 )
 
 

@@ -151,6 +151,7 @@ class DemoCloud:
         self._generate(hosts)
         self._generate_capacity(hosts, projects)
         self._generate_project_resources()
+        self._generate_problems()
 
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -676,3 +677,75 @@ class DemoCloud:
                 "subnetpool": 0,
                 "rbac_policy": 0,
             }
+
+    # -- what users (or the cloud) left in a bad state -------------------------------------------
+
+    def _generate_problems(self) -> None:
+        """One of each problem an admin cleans up, with realistic ages."""
+        now = time.time()
+        tenants = [p for p in self.projects if p.name not in ("admin", "service")]
+        owner, other = tenants[0].id, tenants[-1].id
+        small = self.flavor("m1.small").id
+
+        def server(
+            name: str,
+            status: str,
+            task: str | None,
+            vm_state: str,
+            age: float,
+            host: str | None = "cmp-001",
+            project: str = owner,
+        ) -> Server:
+            srv = Server(
+                self._uuid(),
+                name,
+                project,
+                self.user_id.replace("-", ""),
+                small,
+                host,
+                status=status,
+                task_state=task,
+                vm_state=vm_state,
+                created=now - age - 600,
+                updated=now - age,
+            )
+            self.servers.append(srv)
+            return srv
+
+        server("stuck-build", "BUILD", "spawning", "building", 2 * 3600)
+        server("stuck-migrating", "MIGRATING", "migrating", "active", 3 * 3600)
+        server("unconfirmed-resize", "VERIFY_RESIZE", None, "resized", 2 * 86400)
+        server("stuck-deleting", "ACTIVE", "deleting", "active", 3600, project=other)
+        server("forgotten", "SHUTOFF", None, "stopped", 40 * 86400, project=other)
+        vols = [v for v in self.volumes if v.project_id == owner]
+        vols[0].status, vols[0].updated = "error", now - 10 * 86400
+        vols[1].status, vols[1].updated = "creating", now - 2 * 3600
+        orphan = Volume(
+            self._uuid(),
+            "orphan-data",
+            other,
+            50,
+            "ceph",
+            "in-use",
+            server_id=self._uuid(),
+            created=now - 30 * 86400,
+            updated=now - 86400,
+        )
+        self.volumes.append(orphan)
+        if self.snapshots:
+            self.snapshots[0].status = "error_deleting"
+            self.snapshots[0].updated = now - 3 * 3600
+        if self.backups:
+            self.backups[0].status, self.backups[0].updated = "creating", now - 5 * 3600
+        # Capacity the scheduler thinks is used: a consumer that is no server at all.
+        host = self.provider_by_name("cmp-005")
+        if host is not None:
+            leak = {host.uuid: {"VCPU": 4, "MEMORY_MB": 8192, "DISK_GB": 40}}
+            self.allocations[self._uuid()] = leak
+            self._account(leak, +1)
+        active = next(s for s in self.servers if s.status == "ACTIVE" and s.task_state is None)
+        next(p for p in self.ports if p.device_id == active.id).status = "DOWN"
+        lonely = Router(self._uuid(), "no-gateway", other, None)
+        self.routers.append(lonely)
+        net = next(n for n in self.networks if not n.external)
+        self.ports.append(Port(self._uuid(), other, net.id, lonely.id, "network:router_interface"))

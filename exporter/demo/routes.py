@@ -881,3 +881,39 @@ def domains(req: Request) -> Result:
             }
         ],
     }
+
+
+@route(r"/placement/resource_providers/([0-9a-f-]{36})/allocations")
+def provider_allocations(req: Request, uuid: str) -> Result:
+    cloud = req.cloud
+    with cloud.lock:
+        p = cloud.providers.get(uuid)
+        if p is None:
+            return NOT_FOUND
+        allocs = {
+            consumer: {"resources": dict(alloc[uuid])}
+            for consumer, alloc in cloud.allocations.items()
+            if uuid in alloc
+        }
+        return 200, {"allocations": allocs, "resource_provider_generation": p.generation}
+
+
+@route(r"/compute/v2\.1/os-migrations")
+def migrations(req: Request) -> Result:
+    # The demo cloud migrates nothing: an empty list, as Nova returns it.
+    return 200, {"migrations": []}
+
+
+@route(r"/compute/v2\.1/servers")
+def servers_list(req: Request) -> Result:
+    status, body = servers(req)
+    if status != 200:
+        return status, body
+    body["servers"] = [
+        {"id": s["id"], "name": s["name"], "links": s["links"]} for s in body["servers"]
+    ]
+    if "servers_links" in body:
+        body["servers_links"][0]["href"] = body["servers_links"][0]["href"].replace(
+            "/servers/detail?", "/servers?"
+        )
+    return 200, body

@@ -1,0 +1,114 @@
+"""Volumes, snapshots and backups an admin must clean up: in an error state, stuck in a
+transitional one, or attached ("in-use") to a server that no longer exists.
+
+Ages come from ``updated_at``. Threshold ``stuck`` (seconds, default 3600): creating, attaching
+or deleting takes seconds to minutes even for large volumes on busy back ends; an hour in one
+of these states means the volume service lost track of the operation. Error states count at
+any age.
+
+Cost per run: volumes, snapshots and backups of all projects (a page each unless the cloud caps
+pages), plus ⌈servers / 1000⌉ + 1 pages of ``GET /servers?all_tenants=1`` to find attachments
+to deleted servers.
+
+    openstack_block_storage_problems{age="gt_7d",problem="error",project_id="…",
+        resource_type="volume"} 1.0
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import Metric
+
+from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
+from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
+from exporter.collectors.block_storage_services import SERVICE_TYPES
+from exporter.connection import has_service, timestamp
+
+# Transitional states per cinder's api-ref (volumes, snapshots, backups).
+TRANSITIONAL = {
+    "volume": {
+        "creating",
+        "attaching",
+        "detaching",
+        "deleting",
+        "extending",
+        "downloading",
+        "uploading",
+        "retyping",
+        "reserved",
+        "backing-up",
+        "restoring-backup",
+        "awaiting-transfer",
+        "maintenance",
+    },
+    "snapshot": {"creating", "deleting", "unmanaging", "restoring", "backing-up"},
+    "backup": {"creating", "deleting", "restoring"},
+}
+
+
+@collector(
+    "block_storage_problems",
+    interval=300,
+    help="Volumes, snapshots, backups in error or stuck; volumes attached to deleted servers",
+    options={"stuck": 3600, **DETAIL_OPTION},
+)
+def collect(conn: Connection, settings: CollectorSettings) -> Findings:
+    if not has_service(conn, SERVICE_TYPES):
+        raise ServiceAbsent("no block-storage service in the catalog")
+    volumes = list(conn.block_storage.volumes(details=True, all_projects=True))
+    snapshots = list(conn.block_storage.snapshots(details=True, all_projects=True))
+    backups = list(conn.block_storage.backups(details=True, all_projects=True))
+    servers = {s.id for s in conn.compute.servers(details=False, all_projects=True)}
+    found = classify(volumes, snapshots, backups, servers, settings.options["stuck"], time.time())
+    families: list[Metric] = [
+        count_family(
+            "openstack_block_storage_problems",
+            "Volumes, snapshots and backups with a problem, by project, problem and time since the "
+            "resource last changed (Cinder; collected in background).",
+            found,
+        )
+    ]
+    if settings.options["detail_metrics"]:
+        families.append(detail_family("openstack_block_storage_problem", found))
+    return Findings(families, found)
+
+
+def _state(kind: str, item: Any, stuck: float, now: float) -> str | None:
+    status = (item.status or "").lower()
+    since = timestamp(item.updated_at)
+    if status.startswith("error"):
+        return status  # error, error_deleting, error_extending, error_restoring, ...
+    if status in TRANSITIONAL[kind] and since is not None and now - since > stuck:
+        return f"stuck_{status.replace('-', '_')}"
+    return None
+
+
+def classify(
+    volumes: list, snapshots: list, backups: list, servers: set[str], stuck: float, now: float
+) -> list[Finding]:
+    found = []
+    for kind, items in (("volume", volumes), ("snapshot", snapshots), ("backup", backups)):
+        for item in items:
+            problem = _state(kind, item, stuck, now)
+            if problem is None and kind == "volume" and (item.status or "") == "in-use":
+                gone = [
+                    a.get("server_id")
+                    for a in item.attachments or []
+                    if a.get("server_id") and a.get("server_id") not in servers
+                ]
+                problem = "attached_to_deleted_server" if gone else None
+            if problem:
+                found.append(
+                    Finding(
+                        kind,
+                        item.id,
+                        item.project_id or "",
+                        problem,
+                        item.status or "",
+                        timestamp(item.updated_at),
+                    )
+                )
+    return found

@@ -1,0 +1,98 @@
+"""Servers an admin must look at: in ERROR, stuck mid-operation, resizes never confirmed, and
+servers shut off for so long they are probably waste.
+
+Ages come from the API's own ``updated_at``: the last time Nova changed the server. Thresholds
+(seconds, in the config) and why the defaults:
+- ``build``: 1800. A boot takes seconds to a few minutes; 30 minutes covers a large image copied
+  to a cold host. Longer is a lost RPC or a dead compute.
+- ``task``: 3600. Live migrations and resizes of large servers take tens of minutes; an hour
+  with a task_state still set (migrating, resize_prep, rebuilding...) means stuck.
+- ``deleting``: 900. Deletes finish in seconds; 15 minutes means the compute never answered.
+- ``verify_resize``: 86400. A resize waits for the user to confirm; a day later it still holds
+  capacity on two hosts.
+- ``shutoff``: 2592000. Shut off for 30 days: probably forgotten, still holding its resources.
+ERROR servers count at any age.
+
+Cost per run: ⌈servers / page_size⌉ + 1 calls of ``GET /servers/detail?all_tenants=1``.
+
+    openstack_compute_server_problems{age="1h_1d",problem="error",project_id="…",
+        resource_type="server"} 1.0
+"""
+
+from __future__ import annotations
+
+import time
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import Metric
+
+from exporter.collectors import CollectorSettings, Finding, Findings, collector
+from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
+from exporter.connection import timestamp
+
+THRESHOLDS = {
+    "build": 1800,
+    "task": 3600,
+    "deleting": 900,
+    "verify_resize": 86400,
+    "shutoff": 2592000,
+}
+
+
+@collector(
+    "compute_server_problems",
+    interval=300,
+    help="Servers in ERROR, stuck, unconfirmed resizes, long shut off",
+    options={**THRESHOLDS, **DETAIL_OPTION, "page_size": 1000},
+)
+def collect(conn: Connection, settings: CollectorSettings) -> Findings:
+    servers = conn.compute.servers(
+        details=True, all_projects=True, limit=settings.options["page_size"]
+    )
+    found = classify(servers, settings.options, time.time())
+    families: list[Metric] = [
+        count_family(
+            "openstack_compute_server_problems",
+            "Servers with a problem, by project, problem and time since the server last changed "
+            "(Nova servers; collected in background).",
+            found,
+        )
+    ]
+    if settings.options["detail_metrics"]:
+        families.append(detail_family("openstack_compute_server_problem", found))
+    return Findings(families, found)
+
+
+def classify(servers: object, thresholds: dict, now: float) -> list[Finding]:
+    found = []
+    for s in servers:  # type: ignore[attr-defined]
+        since = timestamp(s.updated_at)
+        age = 0.0 if since is None else now - since
+        status = (s.status or "").upper()
+        task = s.task_state
+        problem = None
+        if status == "ERROR":
+            problem = "error"
+        elif task == "deleting" and age > thresholds["deleting"]:
+            problem = "stuck_deleting"
+        elif status == "BUILD" and age > thresholds["build"]:
+            problem = "stuck_build"
+        elif task and status != "BUILD" and age > thresholds["task"]:
+            problem = "stuck_task"
+        elif status == "VERIFY_RESIZE" and age > thresholds["verify_resize"]:
+            problem = "resize_unconfirmed"
+        elif status == "SHUTOFF" and age > thresholds["shutoff"]:
+            problem = "shutoff_long"
+        if problem:
+            found.append(
+                Finding(
+                    "server",
+                    s.id,
+                    s.project_id or "",
+                    problem,
+                    f"{status}/{task}" if task else status,
+                    since,
+                    s.compute_host or "",
+                )
+            )
+    return found

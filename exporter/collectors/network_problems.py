@@ -1,0 +1,85 @@
+"""Network waste and breakage, per project: floating IPs allocated but not associated, ports
+DOWN on ACTIVE servers, and routers with interfaces but no external gateway.
+
+Cost per run: floating IPs, routers and ports of all projects (a page each unless capped) and
+⌈servers / 1000⌉ + 1 pages of ``GET /servers/detail?all_tenants=1`` (for ACTIVE servers).
+
+    openstack_network_problems{problem="floating_ip_unassociated",project_id="…",
+        resource_type="floating_ip"} 2.0
+"""
+
+from __future__ import annotations
+
+from openstack.connection import Connection
+from prometheus_client.metrics_core import Metric
+
+from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
+from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
+from exporter.connection import has_service
+
+
+@collector(
+    "network_problems",
+    interval=300,
+    help="Unassociated floating IPs, DOWN ports on ACTIVE servers, routers without gateway",
+    options={**DETAIL_OPTION},
+)
+def collect(conn: Connection, settings: CollectorSettings) -> Findings:
+    if not has_service(conn, ("network",)):
+        raise ServiceAbsent("no network service in the catalog")
+    found = []
+    for ip in conn.network.ips():
+        if not ip.port_id:
+            found.append(
+                Finding(
+                    "floating_ip",
+                    ip.id,
+                    ip.project_id or "",
+                    "floating_ip_unassociated",
+                    ip.floating_ip_address or "",
+                    None,
+                )
+            )
+    active = {
+        s.id for s in conn.compute.servers(details=True, all_projects=True) if s.status == "ACTIVE"
+    }
+    interfaces: set[str] = set()
+    for port in conn.network.ports():
+        owner = port.device_owner or ""
+        if owner.startswith("network:router_interface"):
+            interfaces.add(port.device_id)
+        if owner.startswith("compute:") and port.status == "DOWN" and port.device_id in active:
+            found.append(
+                Finding(
+                    "port",
+                    port.id,
+                    port.project_id or "",
+                    "port_down_on_active_server",
+                    port.status,
+                    None,
+                )
+            )
+    for router in conn.network.routers():
+        if not router.external_gateway_info and router.id in interfaces:
+            found.append(
+                Finding(
+                    "router",
+                    router.id,
+                    router.project_id or "",
+                    "router_without_gateway",
+                    router.status or "",
+                    None,
+                )
+            )
+    families: list[Metric] = [
+        count_family(
+            "openstack_network_problems",
+            "Network resources with a problem, by project and problem (Neutron; collected in "
+            "background).",
+            found,
+            with_age=False,
+        )
+    ]
+    if settings.options["detail_metrics"]:
+        families.append(detail_family("openstack_network_problem", found))
+    return Findings(families, found)
