@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -16,7 +17,7 @@ from prometheus_client import generate_latest
 
 from exporter import __version__
 from exporter import logs as logs_mod
-from exporter.collectors import CollectorSpec, all_collectors
+from exporter.collectors import CollectorSpec, access_rules, all_collectors
 from exporter.config import ConfigInvalid, Settings, build, load_file
 from exporter.connection import cloud_region, secrets_of
 from exporter.scheduler import Runner, build_scheduler
@@ -64,6 +65,12 @@ def parser(specs: dict[str, CollectorSpec]) -> argparse.ArgumentParser:
         action="store_true",
         help="Run every enabled collector once, print the exposition to stdout and "
         "exit; exit code 1 if any collector failed.",
+    )
+    p.add_argument(
+        "--print-access-rules",
+        action="store_true",
+        help="Print, as JSON, the Keystone application-credential access rules that allow "
+        "exactly the GETs of the enabled collectors, and exit.",
     )
     p.add_argument(
         "--demo",
@@ -149,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + "".join(f"  - {logs_mod.scrub(p)}\n" for p in exc.problems)
             )
             return EXIT_CONFIG
+        if args.print_access_rules:
+            rules = access_rules(specs[name] for name in settings.enabled)
+            sys.stdout.write(json.dumps(rules, indent=1) + "\n")
+            return 0
         logs_mod.register_secrets(secrets_of(region))
         store = SnapshotStore()
         runner = Runner(settings, region, specs, store)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,8 @@ class CollectorSpec:
     help: str
     # option name -> default; the default's type is the option's type.
     options: Mapping[str, Any]
+    # (service type, path) of every GET the collector makes, for access rules.
+    access: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +71,14 @@ def collector(
     help: str,
     enabled: bool = True,
     options: Mapping[str, Any] | None = None,
+    access: tuple[tuple[str, str], ...] = (),
 ) -> Callable[[CollectFn], CollectFn]:
     def register(fn: CollectFn) -> CollectFn:
         if name in _REGISTRY:
             raise RuntimeError(f"collector {name!r} registered twice")
-        _REGISTRY[name] = CollectorSpec(name, fn, interval, enabled, help, dict(options or {}))
+        _REGISTRY[name] = CollectorSpec(
+            name, fn, interval, enabled, help, dict(options or {}), tuple(access)
+        )
         return fn
 
     return register
@@ -100,6 +105,24 @@ _MODULES = (
     "placement_orphans",
     "network_problems",
 )
+
+
+# Version discovery: the SDK reads each service's version documents with its token.
+DISCOVERY = {
+    "identity": ("/v3",),
+    "compute": ("/", "/v2.1"),
+    "placement": ("/",),
+    "block-storage": ("/", "/v3", "/v3/*"),
+    "network": ("/", "/v2.0"),
+}
+
+
+def access_rules(specs: Iterable[CollectorSpec]) -> list[dict[str, str]]:
+    """Keystone application-credential access rules allowing exactly the GETs these collectors
+    make (``*`` stands for one path segment: a project or provider ID)."""
+    pairs = {pair for spec in specs for pair in spec.access}
+    pairs |= {(svc, path) for svc, _ in pairs for path in DISCOVERY.get(svc, ())}
+    return [{"service": svc, "method": "GET", "path": path} for svc, path in sorted(pairs)]
 
 
 def all_collectors() -> dict[str, CollectorSpec]:

@@ -30,7 +30,12 @@ GIB = 2**30
 _BG = "(Cinder scheduler-stats; collected in background)"
 
 
-@collector("block_storage_pools", interval=120, help="Cinder pools: capacity, free, provisioned")
+@collector(
+    "block_storage_pools",
+    interval=120,
+    help="Cinder pools: capacity, free, provisioned",
+    access=(("block-storage", "/v3/*/scheduler-stats/get_pools"),),
+)
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     if not has_service(conn, SERVICE_TYPES):
         raise ServiceAbsent("no block-storage service in the catalog")

@@ -54,6 +54,12 @@ TRANSITIONAL = {
     interval=300,
     help="Volumes, snapshots, backups in error or stuck; volumes attached to deleted servers",
     options={"stuck": 3600, **DETAIL_OPTION},
+    access=(
+        ("block-storage", "/v3/*/volumes/detail"),
+        ("block-storage", "/v3/*/snapshots/detail"),
+        ("block-storage", "/v3/*/backups/detail"),
+        ("compute", "/v2.1/servers"),
+    ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     if not has_service(conn, SERVICE_TYPES):

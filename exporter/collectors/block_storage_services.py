@@ -16,7 +16,12 @@ from exporter.connection import has_service
 SERVICE_TYPES = ("block-storage", "volumev3", "volume", "block-store")
 
 
-@collector("block_storage_services", interval=60, help="Cinder services: state, status")
+@collector(
+    "block_storage_services",
+    interval=60,
+    help="Cinder services: state, status",
+    access=(("block-storage", "/v3/*/os-services"),),
+)
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     if not has_service(conn, SERVICE_TYPES):
         raise ServiceAbsent("no block-storage service in the catalog")

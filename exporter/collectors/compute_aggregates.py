@@ -21,6 +21,7 @@ _BG = "(Nova os-aggregates; collected in background)"
     "compute_aggregates",
     interval=300,
     help="Host aggregates, availability zones and schedulable compute hosts",
+    access=(("compute", "/v2.1/os-aggregates"), ("compute", "/v2.1/os-services")),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     aggregates = list(conn.compute.aggregates())

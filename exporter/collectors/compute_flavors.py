@@ -27,7 +27,12 @@ def list_flavors(conn: Connection) -> list:
     return list(conn.compute.flavors(details=True, get_extra_specs=True, is_public="None"))
 
 
-@collector("compute_flavors", interval=300, help="Flavors: size, visibility, Placement request")
+@collector(
+    "compute_flavors",
+    interval=300,
+    help="Flavors: size, visibility, Placement request",
+    access=(("compute", "/v2.1/flavors/detail"), ("compute", "/v2.1/flavors/*/os-extra_specs")),
+)
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     return flavor_families(list_flavors(conn))
 

@@ -44,6 +44,7 @@ THRESHOLDS = {
     interval=300,
     help="Servers in ERROR, stuck, unconfirmed resizes, long shut off",
     options={**THRESHOLDS, **DETAIL_OPTION, "page_size": 1000},
+    access=(("compute", "/v2.1/servers/detail"),),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     servers = conn.compute.servers(

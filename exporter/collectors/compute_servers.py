@@ -25,6 +25,7 @@ from exporter.collectors import CollectorSettings, collector
     interval=120,
     help="Servers per host and status (counts)",
     options={"page_size": 1000},
+    access=(("compute", "/v2.1/servers/detail"),),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     servers = conn.compute.servers(

@@ -16,7 +16,12 @@ from exporter.collectors import CollectorSettings, collector
 from exporter.collectors._service_state import families, row
 
 
-@collector("compute_services", interval=60, help="Nova services: state, status, forced_down")
+@collector(
+    "compute_services",
+    interval=60,
+    help="Nova services: state, status, forced_down",
+    access=(("compute", "/v2.1/os-services"),),
+)
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     # Compute is the one service every cloud has, so there is no absent case here: no catalog
     # entry for it is a misconfigured credential, and that must fail loudly.

@@ -44,6 +44,16 @@ from exporter.connection import has_service
     interval=300,
     help="Instances of each flavor that still fit, per host (Placement arithmetic)",
     options={"parallel": 4, "flavors": []},
+    access=(
+        ("placement", "/resource_providers"),
+        ("placement", "/resource_providers/*/inventories"),
+        ("placement", "/resource_providers/*/usages"),
+        ("placement", "/resource_providers/*/traits"),
+        ("compute", "/v2.1/flavors/detail"),
+        ("compute", "/v2.1/flavors/*/os-extra_specs"),
+        ("compute", "/v2.1/os-services"),
+        ("compute", "/v2.1/os-aggregates"),
+    ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     if not has_service(conn, ("placement",)):

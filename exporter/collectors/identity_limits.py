@@ -23,7 +23,12 @@ from exporter.connection import catalog
 _BG = "(Keystone unified limits; collected in background)"
 
 
-@collector("identity_limits", interval=3600, help="Keystone unified limits")
+@collector(
+    "identity_limits",
+    interval=3600,
+    help="Keystone unified limits",
+    access=(("identity", "/v3/registered_limits"), ("identity", "/v3/limits")),
+)
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     types = {ep.service_id: ep.service_type for ep in catalog(conn)}
     registered = GaugeMetricFamily(

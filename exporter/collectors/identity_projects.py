@@ -21,6 +21,7 @@ from exporter.collectors._projects import PROJECT_OPTIONS, select_projects
     interval=300,
     help="Projects: names, domains, enabled",
     options=PROJECT_OPTIONS,
+    access=(("identity", "/v3/projects"), ("identity", "/v3/domains")),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     info = InfoMetricFamily(

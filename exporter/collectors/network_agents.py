@@ -17,7 +17,12 @@ LABELS = ["agent_type", "binary", "host", "zone"]
 _BG = "(Neutron agents; collected in background)"
 
 
-@collector("network_agents", interval=60, help="Neutron agents: alive, admin_state_up")
+@collector(
+    "network_agents",
+    interval=60,
+    help="Neutron agents: alive, admin_state_up",
+    access=(("network", "/v2.0/agents"),),
+)
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     if not has_service(conn, ("network",)):
         raise ServiceAbsent("no network service in the catalog")

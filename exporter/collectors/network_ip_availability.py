@@ -28,6 +28,7 @@ LABELS = ["network_id", "subnet_id", "ip_version"]
     interval=120,
     help="IP addresses in use per subnet; external (floating IP) networks marked",
     options={"external_only": False},
+    access=(("network", "/v2.0/network-ip-availabilities"), ("network", "/v2.0/networks")),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     if not has_service(conn, ("network",)):

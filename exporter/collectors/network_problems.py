@@ -23,6 +23,12 @@ from exporter.connection import has_service
     interval=300,
     help="Unassociated floating IPs, DOWN ports on ACTIVE servers, routers without gateway",
     options={**DETAIL_OPTION},
+    access=(
+        ("network", "/v2.0/floatingips"),
+        ("network", "/v2.0/ports"),
+        ("network", "/v2.0/routers"),
+        ("compute", "/v2.1/servers/detail"),
+    ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     if not has_service(conn, ("network",)):

@@ -34,6 +34,11 @@ _UNIT = (
     interval=120,
     help="Placement inventories and usages per resource provider and class",
     options={"parallel": 4},
+    access=(
+        ("placement", "/resource_providers"),
+        ("placement", "/resource_providers/*/inventories"),
+        ("placement", "/resource_providers/*/usages"),
+    ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     if not has_service(conn, ("placement",)):

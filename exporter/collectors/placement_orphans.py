@@ -32,6 +32,12 @@ _BG = "(Placement allocations against Nova servers; collected in background)"
     interval=900,
     help="Placement allocations whose consumer no longer exists (leaked capacity)",
     options={"parallel": 4},
+    access=(
+        ("placement", "/resource_providers"),
+        ("placement", "/resource_providers/*/allocations"),
+        ("compute", "/v2.1/servers"),
+        ("compute", "/v2.1/os-migrations"),
+    ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     if not has_service(conn, ("placement",)):

@@ -44,6 +44,14 @@ NOVA_QUOTA_MICROVERSION = "2.57"
     interval=3600,
     help="Quota limits per project (per-project calls, rate-limited)",
     options={**PROJECT_OPTIONS, "parallel": 4, "max_rate": 10.0},
+    access=(
+        ("identity", "/v3/projects"),
+        ("identity", "/v3/domains"),
+        ("compute", "/v2.1/os-quota-sets/*"),
+        ("block-storage", "/v3/*/os-quota-sets/*"),
+        ("network", "/v2.0/quotas"),
+        ("network", "/v2.0/quotas/*/default"),
+    ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     opts = settings.options

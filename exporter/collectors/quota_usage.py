@@ -48,6 +48,28 @@ NETWORK = (
     interval=300,
     help="Quota usage per project, counted from bulk listings",
     options={**PROJECT_OPTIONS, "page_size": 1000},
+    access=(
+        ("identity", "/v3/projects"),
+        ("identity", "/v3/domains"),
+        ("compute", "/v2.1/servers/detail"),
+        ("compute", "/v2.1/os-server-groups"),
+        ("compute", "/v2.1/flavors/detail"),
+        ("block-storage", "/v3/*/volumes/detail"),
+        ("block-storage", "/v3/*/snapshots/detail"),
+        ("block-storage", "/v3/*/backups/detail"),
+        *(
+            ("network", f"/v2.0/{r}")
+            for r in (
+                "networks",
+                "subnets",
+                "ports",
+                "routers",
+                "floatingips",
+                "security-groups",
+                "security-group-rules",
+            )
+        ),
+    ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
     projects = [p.id for p in select_projects(conn, settings.options)]
