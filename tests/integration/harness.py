@@ -15,6 +15,7 @@ application credential of admin restricted by access rules to the GETs the expor
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -604,10 +605,8 @@ def _existing_extra() -> dict:
 
 def down() -> None:
     for pid_file in sorted(RUN.glob("*.pid")):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             os.killpg(int(pid_file.read_text()), signal.SIGTERM)
-        except (OSError, ValueError):
-            pass
         pid_file.unlink()
 
 
