@@ -7,7 +7,7 @@ of these states means the volume service lost track of the operation. Error stat
 any age.
 
 Cost per run: volumes, snapshots and backups of all projects (a page each unless the cloud caps
-pages), plus ⌈servers / 1000⌉ + 1 pages of ``GET /servers?all_tenants=1`` to find attachments
+pages), plus ⌈servers / 1000⌉ pages of ``GET /servers?all_tenants=1`` to find attachments
 to deleted servers.
 
     openstack_block_storage_problems{age="gt_7d",problem="error",project_id="…",
@@ -22,6 +22,7 @@ from typing import Any
 from openstack.connection import Connection
 from prometheus_client.metrics_core import Metric
 
+from exporter import listing
 from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
 from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
 from exporter.collectors.block_storage_services import SERVICE_TYPES
@@ -67,7 +68,7 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     volumes = list(conn.block_storage.volumes(details=True, all_projects=True))
     snapshots = list(conn.block_storage.snapshots(details=True, all_projects=True))
     backups = list(conn.block_storage.backups(details=True, all_projects=True))
-    servers = {s.id for s in conn.compute.servers(details=False, all_projects=True)}
+    servers = {s["id"] for s in listing.servers(conn, 1000, detail=False)}
     found = classify(volumes, snapshots, backups, servers, settings.options["stuck"], time.time())
     families: list[Metric] = [
         count_family(

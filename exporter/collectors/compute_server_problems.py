@@ -13,7 +13,7 @@ Ages come from the API's own ``updated_at``: the last time Nova changed the serv
 - ``shutoff``: 2592000. Shut off for 30 days: probably forgotten, still holding its resources.
 ERROR servers count at any age.
 
-Cost per run: ⌈servers / page_size⌉ + 1 calls of ``GET /servers/detail?all_tenants=1``.
+Cost per run: ⌈servers / page_size⌉ calls of ``GET /servers/detail?all_tenants=1``.
 
     openstack_compute_server_problems{age="1h_1d",problem="error",project_id="…",
         resource_type="server"} 1.0
@@ -22,10 +22,12 @@ Cost per run: ⌈servers / page_size⌉ + 1 calls of ``GET /servers/detail?all_t
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from openstack.connection import Connection
 from prometheus_client.metrics_core import Metric
 
+from exporter import listing
 from exporter.collectors import CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
 from exporter.connection import timestamp
@@ -47,9 +49,7 @@ THRESHOLDS = {
     access=(("compute", "/v2.1/servers/detail"),),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    servers = conn.compute.servers(
-        details=True, all_projects=True, limit=settings.options["page_size"]
-    )
+    servers = listing.servers(conn, settings.options["page_size"])
     found = classify(servers, settings.options, time.time())
     families: list[Metric] = [
         count_family(
@@ -64,13 +64,13 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     return Findings(families, found)
 
 
-def classify(servers: object, thresholds: dict, now: float) -> list[Finding]:
+def classify(servers: Iterable[dict], thresholds: dict, now: float) -> list[Finding]:
     found = []
-    for s in servers:  # type: ignore[attr-defined]
-        since = timestamp(s.updated_at)
+    for s in servers:
+        since = timestamp(s.get("updated"))
         age = 0.0 if since is None else now - since
-        status = (s.status or "").upper()
-        task = s.task_state
+        status = (s.get("status") or "").upper()
+        task = s.get("OS-EXT-STS:task_state")
         problem = None
         if status == "ERROR":
             problem = "error"
@@ -88,12 +88,12 @@ def classify(servers: object, thresholds: dict, now: float) -> list[Finding]:
             found.append(
                 Finding(
                     "server",
-                    s.id,
-                    s.project_id or "",
+                    s["id"],
+                    s.get("tenant_id") or "",
                     problem,
                     f"{status}/{task}" if task else status,
                     since,
-                    s.compute_host or "",
+                    s.get("OS-EXT-SRV-ATTR:host") or "",
                 )
             )
     return found

@@ -2,7 +2,7 @@
 DOWN on ACTIVE servers, and routers with interfaces but no external gateway.
 
 Cost per run: floating IPs, routers and ports of all projects (a page each unless capped) and
-⌈servers / 1000⌉ + 1 pages of ``GET /servers/detail?all_tenants=1`` (for ACTIVE servers).
+⌈servers / 1000⌉ pages of ``GET /servers/detail?all_tenants=1`` (for ACTIVE servers).
 
     openstack_network_problems{problem="floating_ip_unassociated",project_id="…",
         resource_type="floating_ip"} 2.0
@@ -13,6 +13,7 @@ from __future__ import annotations
 from openstack.connection import Connection
 from prometheus_client.metrics_core import Metric
 
+from exporter import listing
 from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
 from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
 from exporter.connection import has_service
@@ -46,9 +47,7 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
                     None,
                 )
             )
-    active = {
-        s.id for s in conn.compute.servers(details=True, all_projects=True) if s.status == "ACTIVE"
-    }
+    active = {s["id"] for s in listing.servers(conn, 1000) if s.get("status") == "ACTIVE"}
     interfaces: set[str] = set()
     for port in conn.network.ports():
         owner = port.device_owner or ""

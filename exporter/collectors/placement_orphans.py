@@ -5,7 +5,7 @@ Allocations are read before servers and migrations, so a server booted meanwhile
 leaked; one deleted meanwhile can, for one run — alerts wait longer than that.
 
 Cost per run: 1 + providers calls of ``GET /resource_providers/{uuid}/allocations``, plus
-⌈servers / 1000⌉ + 1 pages of ``GET /servers?all_tenants=1`` and one ``GET /os-migrations``.
+⌈servers / 1000⌉ pages of ``GET /servers?all_tenants=1`` and one ``GET /os-migrations``.
 
     openstack_placement_orphan_allocations{host="cmp-003"} 1.0
     openstack_placement_orphan_allocation_usage{host="cmp-003",resource_class="VCPU"} 4.0
@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
+from exporter import listing
 from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
 from exporter.connection import has_service
 
@@ -52,7 +53,7 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
 
     with ThreadPoolExecutor(max_workers=max(1, settings.options["parallel"])) as pool:
         by_provider = list(pool.map(allocations, [p.id for p in providers]))
-    consumers = {s.id for s in conn.compute.servers(details=False, all_projects=True)}
+    consumers = {s["id"] for s in listing.servers(conn, 1000, detail=False)}
     # Migration records name their allocation consumer by uuid (microversion 2.59).
     consumers |= {m.id for m in conn.compute.migrations() if (m.status or "") not in FINISHED}
 

@@ -20,11 +20,11 @@ servers cost about 70 calls per run.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
+from exporter import listing
 from exporter.collectors import CollectorSettings, collector
 from exporter.collectors._projects import PROJECT_OPTIONS, select_projects
 from exporter.collectors.block_storage_services import SERVICE_TYPES as VOLUME_TYPES
@@ -86,7 +86,7 @@ def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
             f"{res}_{t}" for t in sorted(types) for res in ("volumes", "gigabytes", "snapshots")
         ]
     if "network" in present:
-        usage.update(network_usage(conn))
+        usage.update(network_usage(conn, settings.options["page_size"]))
         resources["network"] = list(NETWORK)
     return [usage_family(usage, projects, resources)]
 
@@ -94,17 +94,17 @@ def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
 def compute_usage(conn: Connection, page_size: int) -> Counter:
     out: Counter[tuple[str, str, str]] = Counter()
     sizes: dict[str, tuple[int, int]] | None = None
-    for server in conn.compute.servers(details=True, all_projects=True, limit=page_size):
-        pid = server.project_id
-        flavor = server.flavor
-        vcpus, ram = getattr(flavor, "vcpus", None), getattr(flavor, "ram", None)
-        if vcpus is None or ram is None:  # before 2.47 the server names only the flavor id
+    for server in listing.servers(conn, page_size):
+        pid = server.get("tenant_id") or ""
+        flavor = server.get("flavor") or {}
+        vcpus, ram = flavor.get("vcpus"), flavor.get("ram")
+        if vcpus is None or ram is None:  # a flavor since deleted can lack its sizes
             if sizes is None:
                 sizes = {
                     f.id: (f.vcpus or 0, f.ram or 0)
                     for f in conn.compute.flavors(details=True, is_public="None")
                 }
-            vcpus, ram = sizes.get(getattr(flavor, "id", None), (0, 0))
+            vcpus, ram = sizes.get(flavor.get("id"), (0, 0))
         out[(pid, "compute", "instances")] += 1
         out[(pid, "compute", "cores")] += int(vcpus)
         out[(pid, "compute", "ram")] += int(ram)
@@ -138,20 +138,23 @@ def block_storage_usage(conn: Connection) -> tuple[Counter, set[str]]:
     return out, types
 
 
-def network_usage(conn: Connection) -> Counter:
+def network_usage(conn: Connection, page_size: int) -> Counter:
     out: Counter[tuple[str, str, str]] = Counter()
-    listings: dict[str, Any] = {
-        "network": conn.network.networks,
-        "subnet": conn.network.subnets,
-        "port": conn.network.ports,
-        "router": conn.network.routers,
-        "floatingip": conn.network.ips,
-        "security_group": conn.network.security_groups,
-        "security_group_rule": conn.network.security_group_rules,
+    listings = {  # quota resource -> (path, response key)
+        "network": ("/networks", "networks"),
+        "subnet": ("/subnets", "subnets"),
+        "port": ("/ports", "ports"),
+        "router": ("/routers", "routers"),
+        "floatingip": ("/floatingips", "floatingips"),
+        "security_group": ("/security-groups", "security_groups"),
+        "security_group_rule": ("/security-group-rules", "security_group_rules"),
     }
-    for resource, listing in listings.items():
-        for item in listing():
-            out[(item.project_id, "network", resource)] += 1
+    for resource, (path, key) in listings.items():
+        # Only the owner is needed: ask Neutron for that field alone.
+        for item in listing.pages(
+            conn.network, path, key, {"fields": "project_id"}, page_size=page_size
+        ):
+            out[(item.get("project_id") or "", "network", resource)] += 1
     return out
 
 

@@ -98,6 +98,8 @@ def test_block_storage_problems(harness, cloud: DemoCloud):
         fresh = next(v for v in cloud.volumes if v.status == "available")
         fresh.status, fresh.updated = "attaching", T - 60  # busy, not stuck
         next(v for v in cloud.volumes if v.name == "orphan-data").updated = T - 2 * 86400
+        cloud.snapshots[0].updated = T - 3 * 3600
+        cloud.backups[0].updated = T - 5 * 3600
         h = harness()
         h.run("block_storage_problems")
     got = {(s["resource_type"], s["problem"], s["age"]) for s in h.series(VOL)}
