@@ -7,12 +7,15 @@ import json
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CollectorRegistry, ProcessCollector, make_wsgi_app
+from prometheus_client.exposition import choose_encoder, gzip_accepted
 from prometheus_client.metrics_core import Metric
 
 from exporter import __version__
@@ -44,11 +47,69 @@ def build_registry(store: SnapshotStore) -> CollectorRegistry:
     return registry
 
 
+class _Families:
+    """The smallest collector an encoder accepts: a fixed list of families."""
+
+    def __init__(self, families: Iterable[Metric]) -> None:
+        self.families = list(families)
+
+    def collect(self) -> Iterable[Metric]:
+        return self.families
+
+
+class CachedMetrics:
+    """/metrics with the collectors' families rendered once per change, not once per scrape.
+
+    The stored families change only when a collector succeeds, yet a large cloud has hundreds of
+    thousands of series: rendering them on every scrape of every Prometheus replica is the
+    exporter's main cost. Each format (text, OpenMetrics; plain or gzip) keeps the rendered
+    bytes of the stored families with the generation they belong to; self-metrics and process
+    metrics are rendered per scrape and appended. For gzip the deflate state after the cached
+    part is kept too, so the answer is one ordinary gzip stream. ``?name[]=`` filtering goes
+    through prometheus-client's own path, uncached.
+    """
+
+    def __init__(self, store: SnapshotStore) -> None:
+        self.store = store
+        self.uncached = make_wsgi_app(build_registry(store))
+        self.process = ProcessCollector(registry=None)
+        self._cache: dict[tuple[str, bool], tuple[int, bytes, Any]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        if "name[]" in parse_qs(environ.get("QUERY_STRING", "")):
+            return self.uncached(environ, start_response)
+        encoder, content_type = choose_encoder(environ.get("HTTP_ACCEPT", ""))
+        gz = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        generation, states = self.store.snapshot()
+        with self._lock:
+            cached = self._cache.get((content_type, gz))
+        if cached is None or cached[0] != generation:
+            static = encoder(_Families(f for s in states.values() for f in s.families))
+            static = static.removesuffix(b"# EOF\n")  # OpenMetrics: one EOF, at the very end
+            compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gz else None
+            prefix = compressor.compress(static) if compressor else static
+            cached = (generation, prefix, compressor)
+            with self._lock:
+                self._cache[(content_type, gz)] = cached
+        dynamic = encoder(_Families([*self_families(states), *self.process.collect()]))
+        if cached[2] is not None:
+            tail = cached[2].copy()
+            body = cached[1] + tail.compress(dynamic) + tail.flush()
+        else:
+            body = cached[1] + dynamic
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        if gz:
+            headers.append(("Content-Encoding", "gzip"))
+        start_response("200 OK", headers)
+        return [body]
+
+
 class App:
     def __init__(self, store: SnapshotStore, cloud: str) -> None:
         self.store = store
         self.cloud = cloud
-        self.metrics = make_wsgi_app(build_registry(store))
+        self.metrics = CachedMetrics(store)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")

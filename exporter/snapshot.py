@@ -40,6 +40,8 @@ class CollectorState:
 class SnapshotStore:
     _states: dict[str, CollectorState] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Bumped whenever any collector's families change: /metrics re-renders only then.
+    _generation: int = 0
 
     def register(self, name: str, interval: float) -> None:
         with self._lock:
@@ -72,6 +74,7 @@ class SnapshotStore:
                 findings=tuple(findings),
             )
             self._states[name] = new
+            self._generation += 1
             return new
 
     def record_failure(
@@ -91,6 +94,11 @@ class SnapshotStore:
             )
             self._states[name] = new
             return new
+
+    def snapshot(self) -> tuple[int, Mapping[str, CollectorState]]:
+        """The families' generation and the states, taken together."""
+        with self._lock:
+            return self._generation, dict(self._states)
 
     def states(self) -> Mapping[str, CollectorState]:
         with self._lock:

@@ -100,3 +100,50 @@ def test_listen_address(value, expected):
 def test_bad_listen_address(value):
     with pytest.raises(ValueError, match="host:port"):
         parse_listen_address(value)
+
+
+def parsed(body: bytes, openmetrics: bool = False) -> dict:
+    if openmetrics:
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families as om
+
+        families = om(body.decode())
+    else:
+        families = text_string_to_metric_families(body.decode())
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for f in families
+        for s in f.samples
+        if not s.name.startswith(("process_", "openstack_exporter_collector_duration"))
+    }
+
+
+@pytest.mark.parametrize(
+    ("accept", "openmetrics"), [("", False), ("application/openmetrics-text; version=1.0.0", True)]
+)
+def test_cached_rendering_equals_prometheus_client_and_follows_changes(
+    served, cloud, accept, openmetrics
+):
+    h, base = served
+    h.run()
+    headers = {"Accept": accept} if accept else {}
+    cached = get(base + "/metrics", **headers).read()
+    direct = get(base + "/metrics?name[]=openstack_compute_service_up", **headers).read()
+    assert parsed(direct, openmetrics).items() <= parsed(cached, openmetrics).items()
+    gz = gzip.decompress(get(base + "/metrics", **headers, **{"Accept-Encoding": "gzip"}).read())
+    assert parsed(gz, openmetrics) == parsed(cached, openmetrics)
+    if openmetrics:
+        assert cached.count(b"# EOF") == 1
+        assert cached.rstrip().endswith(b"# EOF")
+    if not openmetrics:  # the same samples as prometheus-client renders from the registry
+        from prometheus_client import generate_latest
+
+        assert parsed(cached) == parsed(generate_latest(h.registry))
+    # A collector run changes the families: the next scrape shows it, gzip or not.
+    up = 'openstack_compute_service_up{binary="nova-compute",host="cmp-001",zone="az1"} 1.0'
+    assert up.encode() in get(base + "/metrics").read()
+    cloud.set_compute_service("cmp-001", state="down")
+    h.run("compute_services")
+    assert up.replace("1.0", "0.0").encode() in get(base + "/metrics").read()
+    assert up.replace("1.0", "0.0").encode() in gzip.decompress(
+        get(base + "/metrics", **{"Accept-Encoding": "gzip"}).read()
+    )

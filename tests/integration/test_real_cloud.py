@@ -404,6 +404,5 @@ def test_real_nova_pagination(clouds, admin):
     big.run("compute_servers")
     name = "openstack_compute_servers"
     counts = {tuple(sorted(s.items())): big.value(name, **s) for s in big.series(name)}
-    assert counts == {tuple(sorted(s.items())): small.value(name, **s)
-                      for s in small.series(name)}
+    assert counts == {tuple(sorted(s.items())): small.value(name, **s) for s in small.series(name)}
     assert sum(counts.values()) == len(list(admin.compute.servers(all_projects=True))) >= 8
