@@ -604,10 +604,30 @@ def _existing_extra() -> dict:
 
 
 def down() -> None:
+    """Stop every process group the harness started: SIGTERM, then SIGKILL after 30 s."""
+    groups = []
     for pid_file in sorted(RUN.glob("*.pid")):
         with contextlib.suppress(OSError, ValueError):
-            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+            groups.append(int(pid_file.read_text()))
         pid_file.unlink()
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pgid in groups:
+            with contextlib.suppress(OSError):
+                os.killpg(pgid, sig)
+        deadline = time.monotonic() + 30
+        while groups and time.monotonic() < deadline:
+            groups = [g for g in groups if _group_alive(g)]
+            time.sleep(0.5)
+        if not groups:
+            return
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":
