@@ -92,6 +92,18 @@ def flavor_request(
     )
 
 
+def request_for(flavor: Any) -> FlavorRequest:
+    """``flavor_request`` for an openstacksdk Flavor (older Nova says swap "" for none)."""
+    return flavor_request(
+        flavor.vcpus or 0,
+        flavor.ram or 0,
+        flavor.disk or 0,
+        flavor.ephemeral or 0,
+        int(flavor.swap or 0),
+        flavor.extra_specs or {},
+    )
+
+
 def instances_from(inv: Inventory, used: int, amount: int) -> int:
     """How many allocations of ``amount`` still fit in one inventory."""
     max_unit = inv.total if inv.max_unit is None else inv.max_unit

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import structlog
+import yaml
 
 from exporter.collectors import all_collectors
 from exporter.config import Settings, build
@@ -110,3 +113,41 @@ def harness(make_settings: Callable[..., Settings]) -> Callable[..., Harness]:
 def captured_logs() -> Iterator[list[dict[str, Any]]]:
     with structlog.testing.capture_logs() as logs:
         yield logs
+
+
+ROOT = Path(__file__).resolve().parents[1]
+RULE_FILES = sorted((ROOT / "alerts").glob("*.rules.yml"))
+
+
+@pytest.fixture
+def promtool(require_tools: bool) -> str:
+    path = shutil.which("promtool")
+    if path is None:
+        if require_tools:
+            pytest.fail("promtool not installed (Debian package 'prometheus')")
+        pytest.skip("promtool not installed (Debian package 'prometheus')")
+    return path
+
+
+def rules(kind: str) -> list[dict[str, Any]]:
+    """Every rule of alerts/*.rules.yml that has ``kind`` ("record" or "alert")."""
+    return [
+        rule
+        for path in RULE_FILES
+        for group in yaml.safe_load(path.read_text())["groups"]
+        for rule in group["rules"]
+        if kind in rule
+    ]
+
+
+def unknown_metrics(h: Harness, exprs: list[str]) -> set[str]:
+    """Metric and recording-rule names in ``exprs`` that neither /metrics nor a rule provides."""
+    exposed = {s.name for family in h.registry.collect() for s in family.samples}
+    recorded = {rule["record"] for rule in rules("record")}
+    used: set[str] = set()
+    for expr in exprs:
+        # Plain metric names, and recording-rule names (level:metric:operations) whole.
+        used |= set(re.findall(r"(?<![:\w])((?:openstack|process)_[a-z_]+)(?![:\w])", expr))
+        used |= set(re.findall(r"(?<![:\w])([a-z_]+:[a-z_]+:[a-z_]+)(?![:\w])", expr))
+    assert used, "no metric names found"
+    return {m for m in used if m not in exposed and m not in recorded}

@@ -1,6 +1,5 @@
 """The whole exposition, as Prometheus sees it: promtool's linter and basic hygiene."""
 
-import shutil
 import subprocess
 
 import pytest
@@ -13,16 +12,6 @@ def exposition(harness) -> str:
     h = harness()
     h.run()
     return generate_latest(h.registry).decode()
-
-
-@pytest.fixture
-def promtool(require_tools: bool) -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        if require_tools:
-            pytest.fail("promtool not installed (Debian package 'prometheus')")
-        pytest.skip("promtool not installed (Debian package 'prometheus')")
-    return path
 
 
 def test_promtool_check_metrics_is_clean(exposition, promtool):

@@ -1,29 +1,12 @@
 """Rule files: promtool accepts them, their unit tests pass, and every metric they read exists."""
 
-import re
 import subprocess
-from pathlib import Path
 
-import pytest
 import yaml
-from prometheus_client import generate_latest
-from prometheus_client.parser import text_string_to_metric_families
 
-ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = sorted((ROOT / "alerts").glob("*.rules.yml"))
+from tests.conftest import ROOT, RULE_FILES, rules, unknown_metrics
+
 TEST_FILES = sorted((ROOT / "tests" / "alerts").glob("*_test.yml"))
-
-
-@pytest.fixture
-def promtool(require_tools: bool) -> str:
-    import shutil
-
-    path = shutil.which("promtool")
-    if path is None:
-        if require_tools:
-            pytest.fail("promtool not installed (Debian package 'prometheus')")
-        pytest.skip("promtool not installed (Debian package 'prometheus')")
-    return path
 
 
 def test_rule_files_exist():
@@ -52,34 +35,10 @@ def test_promtool_unit_tests(promtool):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def rule_expressions() -> list[str]:
-    exprs = []
-    for path in RULE_FILES:
-        for group in yaml.safe_load(path.read_text())["groups"]:
-            exprs += [rule["expr"] for rule in group["rules"]]
-    return exprs
-
-
 def test_every_metric_in_rules_is_exported(harness):
     h = harness()
     h.run()
-    exposed = set()
-    for family in text_string_to_metric_families(generate_latest(h.registry).decode()):
-        exposed |= {s.name for s in family.samples}
-    recorded = {
-        rule["record"]
-        for path in RULE_FILES
-        for group in yaml.safe_load(path.read_text())["groups"]
-        for rule in group["rules"]
-        if "record" in rule
-    }
-    used = set()
-    for expr in rule_expressions():
-        # Plain metric names, and recording-rule names (level:metric:operations) whole.
-        used |= set(re.findall(r"(?<![:\w])(openstack_[a-z_]+)(?![:\w])", expr))
-        used |= set(re.findall(r"(?<![:\w])([a-z_]+:[a-z_]+:[a-z_]+)(?![:\w])", expr))
-    missing = {m for m in used if m not in exposed and m not in recorded}
-    assert not missing
+    assert not unknown_metrics(h, [rule["expr"] for rule in rules("record") + rules("alert")])
 
 
 def alerts() -> list[dict]:
@@ -101,7 +60,7 @@ def test_every_alert_is_complete_and_tested():
                 (fired if check.get("exp_alerts") else quiet).add(check["alertname"])
     runbooks = (ROOT / "alerts" / "runbooks.md").read_text()
     anchors = {line[3:].strip().lower() for line in runbooks.splitlines() if line.startswith("## ")}
-    for rule in alerts():
+    for rule in rules("alert"):
         name = rule["alert"]
         assert name.startswith("OpenStack"), name
         assert rule["labels"]["severity"] in {"critical", "warning", "info"}, name

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import Finding
+from exporter.collectors import Finding, Findings
 from exporter.connection import timestamp
 
 # Upper bounds in seconds and their label values: how long the resource has been like this.
@@ -53,3 +53,14 @@ def detail_family(name: str, findings: Iterable[Finding]) -> Metric:
     for f in sorted(findings, key=lambda f: (f.resource_type, f.resource_id, f.problem)):
         fam.add_metric([f.resource_type, f.resource_id, f.project_id, f.problem], {})
     return fam
+
+
+def problem_result(
+    prefix: str, help_text: str, found: list[Finding], detail: bool, *, with_age: bool = True
+) -> Findings:
+    """``<prefix>s`` counts (plus ``<prefix>_info`` per resource in detail mode) and the
+    findings for /problems."""
+    families = [count_family(f"{prefix}s", help_text, found, with_age)]
+    if detail:
+        families.append(detail_family(prefix, found))
+    return Findings(families, found)

@@ -20,11 +20,10 @@ import time
 from typing import Any
 
 from openstack.connection import Connection
-from prometheus_client.metrics_core import Metric
 
 from exporter import listing
 from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
-from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
+from exporter.collectors._problems import DETAIL_OPTION, problem_result
 from exporter.collectors.block_storage_services import SERVICE_TYPES
 from exporter.connection import has_service, timestamp
 
@@ -70,17 +69,13 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     backups = list(conn.block_storage.backups(details=True, all_projects=True))
     servers = {s["id"] for s in listing.servers(conn, 1000, detail=False)}
     found = classify(volumes, snapshots, backups, servers, settings.options["stuck"], time.time())
-    families: list[Metric] = [
-        count_family(
-            "openstack_block_storage_problems",
-            "Volumes, snapshots and backups with a problem, by project, problem and time since the "
-            "resource last changed (Cinder; collected in background).",
-            found,
-        )
-    ]
-    if settings.options["detail_metrics"]:
-        families.append(detail_family("openstack_block_storage_problem", found))
-    return Findings(families, found)
+    return problem_result(
+        "openstack_block_storage_problem",
+        "Volumes, snapshots and backups with a problem, by project, problem and time since the "
+        "resource last changed (Cinder; collected in background).",
+        found,
+        settings.options["detail_metrics"],
+    )
 
 
 def _state(kind: str, item: Any, stuck: float, now: float) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.capacity import AGGREGATE_KEY_PREFIX, flavor_request
+from exporter.capacity import AGGREGATE_KEY_PREFIX, request_for
 from exporter.collectors import CollectorSettings, collector
 
 MIB, GIB = 2**20, 2**30
@@ -83,14 +83,7 @@ def flavor_families(flavors: list) -> list[Metric]:
         disk.add_metric([f.id], (f.disk or 0) * GIB)
         ephemeral.add_metric([f.id], (f.ephemeral or 0) * GIB)
         swap.add_metric([f.id], int(f.swap or 0) * MIB)
-        req = flavor_request(
-            f.vcpus or 0,
-            f.ram or 0,
-            f.disk or 0,
-            f.ephemeral or 0,
-            int(f.swap or 0),
-            f.extra_specs or {},
-        )
+        req = request_for(f)
         for rc, amount in sorted(req.resources.items()):
             request.add_metric([f.id, rc], amount)
         for trait in sorted(req.required):

@@ -25,11 +25,10 @@ import time
 from collections.abc import Iterable
 
 from openstack.connection import Connection
-from prometheus_client.metrics_core import Metric
 
 from exporter import listing
 from exporter.collectors import CollectorSettings, Finding, Findings, collector
-from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
+from exporter.collectors._problems import DETAIL_OPTION, problem_result
 from exporter.connection import timestamp
 
 THRESHOLDS = {
@@ -51,17 +50,13 @@ THRESHOLDS = {
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     servers = listing.servers(conn, settings.options["page_size"])
     found = classify(servers, settings.options, time.time())
-    families: list[Metric] = [
-        count_family(
-            "openstack_compute_server_problems",
-            "Servers with a problem, by project, problem and time since the server last changed "
-            "(Nova servers; collected in background).",
-            found,
-        )
-    ]
-    if settings.options["detail_metrics"]:
-        families.append(detail_family("openstack_compute_server_problem", found))
-    return Findings(families, found)
+    return problem_result(
+        "openstack_compute_server_problem",
+        "Servers with a problem, by project, problem and time since the server last changed "
+        "(Nova servers; collected in background).",
+        found,
+        settings.options["detail_metrics"],
+    )
 
 
 def classify(servers: Iterable[dict], thresholds: dict, now: float) -> list[Finding]:

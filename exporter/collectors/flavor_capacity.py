@@ -30,8 +30,8 @@ from exporter.capacity import (
     ProviderState,
     aggregate_allows,
     fetch_providers,
-    flavor_request,
     free_instances,
+    request_for,
     trees,
 )
 from exporter.collectors import CollectorSettings, ServiceAbsent, collector
@@ -102,14 +102,7 @@ def capacity_family(
     requests: list[tuple[object, FlavorRequest]] = [
         (
             f,
-            flavor_request(
-                f.vcpus or 0,
-                f.ram or 0,
-                f.disk or 0,
-                f.ephemeral or 0,
-                int(f.swap or 0),
-                f.extra_specs or {},
-            ),
+            request_for(f),
         )
         for f in sorted(flavors, key=lambda f: f.id)
     ]

@@ -11,11 +11,10 @@ Cost per run: floating IPs, routers and ports of all projects (a page each unles
 from __future__ import annotations
 
 from openstack.connection import Connection
-from prometheus_client.metrics_core import Metric
 
 from exporter import listing
 from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
-from exporter.collectors._problems import DETAIL_OPTION, count_family, detail_family
+from exporter.collectors._problems import DETAIL_OPTION, problem_result
 from exporter.connection import has_service
 
 
@@ -76,15 +75,11 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
                     None,
                 )
             )
-    families: list[Metric] = [
-        count_family(
-            "openstack_network_problems",
-            "Network resources with a problem, by project and problem (Neutron; collected in "
-            "background).",
-            found,
-            with_age=False,
-        )
-    ]
-    if settings.options["detail_metrics"]:
-        families.append(detail_family("openstack_network_problem", found))
-    return Findings(families, found)
+    return problem_result(
+        "openstack_network_problem",
+        "Network resources with a problem, by project and problem (Neutron; collected in "
+        "background).",
+        found,
+        settings.options["detail_metrics"],
+        with_age=False,
+    )
