@@ -4,9 +4,10 @@
     python tests/integration/harness.py down    # stop what it started, by recorded PID
 
 Keystone, Placement, Glance, Neutron (server, no agents), Nova (api, conductor, scheduler and
-three nova-compute services with the fake virt driver, cells v2) and Cinder (api, scheduler, a
-volume service on Cinder's fake driver) from PyPI, pinned by constraints.txt next to this file;
-MariaDB, RabbitMQ and memcached from Debian. Must run as root: it writes /etc/<service>.
+three nova-compute services with the fake virt driver: 1,000 vCPUs, 800,000 MiB each; cells v2)
+and Cinder (api, scheduler, a volume service on Cinder's fake driver) from PyPI, pinned by
+constraints.txt next to this file; MariaDB, RabbitMQ and memcached from Debian. Must run as
+root: it writes /etc/<service>.
 Everything lives under $OAE_CLOUD_HOME (default /opt/oae-cloud): venv/, log/, run/ (PIDs).
 It writes $OAE_CLOUD_HOME/clouds.yaml with three clouds: ``oae-admin`` (the admin user),
 ``oae-monitor`` (a reader-role user: most admin reads are refused) and ``oae-least`` (an
@@ -400,7 +401,10 @@ def nova() -> None:
         {
             "DEFAULT": {
                 "transport_url": "rabbit://guest:guest@127.0.0.1:5672/",
-                "compute_driver": "fake.MediumFakeDriver",
+                # The single-node fake driver keeps a stable node identity, so a nova-compute can
+                # be stopped and started again (with the multi-node fake drivers Nova refuses a
+                # restart: no node identity file).
+                "compute_driver": "fake.FakeDriverWithoutFakeNodes",
                 "state_path": state,
                 "my_ip": "127.0.0.1",
                 "enabled_apis": "osapi_compute",

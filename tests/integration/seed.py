@@ -15,7 +15,8 @@ FLAVORS = [  # name, vcpus, ram MiB, disk GiB, extra args
     ("m1.tiny", 1, 512, 1, []),
     ("m1.small", 1, 2048, 20, []),
     ("m1.medium", 2, 4096, 40, []),
-    ("m1.huge", 12, 16384, 100, []),  # the fake driver's hosts have 10 vCPUs: fits nowhere
+    # The fake driver's hosts have 1,000 vCPUs (VCPU max_unit 1,000): this one fits nowhere.
+    ("m1.huge", 2000, 512, 1, []),
     ("p1.private", 2, 1024, 10, ["--private", "--project", "beta"]),
 ]
 SERVERS = [
@@ -64,6 +65,8 @@ def run(
     openstack("quota", "set", "--instances", "4", "--cores", "8", "--ram", "16384", "beta")
     openstack("quota", "set", "--instances", "20", "--cores", "-1", "gamma")
     openstack("quota", "set", "--instances", "2", "delta")
+    # Unlimited cores for alpha, so its m1.huge boot reaches the scheduler: NoValidHost, ERROR.
+    openstack("quota", "set", "--cores", "-1", "alpha")
     listed = openstack("server", "list", "--all-projects", "-f", "value", "-c", "Name").split()
     for name, project, flavor in SERVERS:
         if name not in listed:

@@ -385,6 +385,7 @@ def test_stopped_compute_goes_down(clouds, admin):
             if state == "up":
                 break
             time.sleep(3)
+        assert state == "up", "compute-3 did not come back"
 
 
 def test_printed_access_rules_are_what_the_credential_has(clouds, admin):
