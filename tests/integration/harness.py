@@ -17,10 +17,12 @@ application credential of admin restricted by access rules to the GETs the expor
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +49,13 @@ PACKAGES = [
 ]
 DEBIAN = ["mariadb-server", "rabbitmq-server", "memcached"]
 KEYSTONE = "http://127.0.0.1:5000/v3"
+RABBIT = {
+    "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+    "RABBITMQ_NODENAME": "rabbit@localhost",
+    "HOME": "/var/lib/rabbitmq",
+    "ERL_EPMD_ADDRESS": "127.0.0.1",
+    "RABBITMQ_DIST_PORT": "25672",
+}
 
 
 def sh(
@@ -68,10 +77,16 @@ def answers(url: str) -> bool:
     try:
         urllib.request.urlopen(url, timeout=2)
         return True
-    except urllib.error.HTTPError:
-        return True  # an HTTP error is an answer
+    except (urllib.error.HTTPError, http.client.HTTPException):
+        return True  # an HTTP error, or something that is not HTTP: the port is taken
     except OSError:
         return False
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait(predicate, what: str, seconds: int = 120) -> None:
@@ -229,21 +244,12 @@ def infra() -> None:
             "--max-connections=1000",
         )
         wait(lambda: sh("mysqladmin", "ping", check=False).returncode == 0, "MariaDB")
-    rabbit = {
-        "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
-        "RABBITMQ_NODENAME": "rabbit@localhost",
-        "HOME": "/var/lib/rabbitmq",
-        "ERL_EPMD_ADDRESS": "127.0.0.1",
-        "RABBITMQ_DIST_PORT": "25672",
-    }
-    if sh("rabbitmqctl", "-q", "status", env=rabbit, check=False).returncode:
-        daemon("rabbitmq", "rabbitmq-server", env=rabbit)
-        wait(
-            lambda: sh("rabbitmqctl", "-q", "status", env=rabbit, check=False).returncode == 0,
-            "RabbitMQ",
-            120,
-        )
-    if not answers("http://127.0.0.1:11211/") and not alive("memcached"):
+    # A broker or memcached already listening (started by the Debian package on a machine with
+    # an init system, say) is used as it is: starting a second one would fight for the port.
+    if not port_open(5672):
+        daemon("rabbitmq", "rabbitmq-server", env=RABBIT)
+        wait(lambda: port_open(5672), "RabbitMQ", 120)
+    if not port_open(11211):
         daemon("memcached", "memcached", "-u", "memcache", "-l", "127.0.0.1", "-p", "11211")
 
 
@@ -609,6 +615,10 @@ def _existing_extra() -> dict:
 
 def down() -> None:
     """Stop every process group the harness started: SIGTERM, then SIGKILL after 30 s."""
+    if (RUN / "rabbitmq.pid").exists():
+        # Debian's rabbitmq-server runs the broker through su, in a session of its own that
+        # killing our process group does not reach: ask the broker itself to stop.
+        sh("rabbitmqctl", "stop", env=RABBIT, check=False)
     groups = []
     for pid_file in sorted(RUN.glob("*.pid")):
         with contextlib.suppress(OSError, ValueError):
