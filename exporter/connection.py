@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +12,7 @@ from openstack.config import OpenStackConfig
 from openstack.config.cloud_region import CloudRegion
 from openstack.connection import Connection
 
+from exporter.collectors import ServiceAbsent
 from exporter.config import ConfigInvalid, Settings
 
 _SECRET_AUTH_KEYS = ("password", "token", "application_credential_secret", "secret")
@@ -72,6 +73,12 @@ def catalog(conn: Connection) -> list[CatalogEndpoint]:
 def has_service(conn: Connection, service_types: Iterable[str]) -> bool:
     wanted = set(service_types)
     return any(ep.service_type in wanted for ep in catalog(conn))
+
+
+def require_service(conn: Connection, service_types: Sequence[str]) -> None:
+    """ServiceAbsent unless the catalog has one of ``service_types`` (the first names it)."""
+    if not has_service(conn, service_types):
+        raise ServiceAbsent(f"no {service_types[0]} service in the catalog")
 
 
 def timestamp(value: Any) -> float | None:

@@ -51,7 +51,7 @@ def pages(
         query = {k: v[-1] for k, v in parse_qs(urlsplit(href).query).items()}
 
 
-def servers(conn: Connection, page_size: int, *, detail: bool = True) -> Iterator[dict]:
+def servers(conn: Connection, page_size: int = 1000, *, detail: bool = True) -> Iterator[dict]:
     """All servers of all projects: ⌈servers / page_size⌉ calls (Nova caps pages at max_limit)."""
     path = "/servers/detail" if detail else "/servers"
     return pages(

@@ -19,19 +19,20 @@ from exporter.snapshot import CollectorState
 _L = ["collector"]
 
 
+# Read once: the installed versions do not change while the process runs, and /metrics asks.
+_BUILD = {
+    "version": __version__,
+    "openstacksdk_version": version("openstacksdk"),
+    "python_version": platform.python_version(),
+}
+
+
 def build_info() -> InfoMetricFamily:
     info = InfoMetricFamily(
         "openstack_exporter_build",
         "Version of openstack-admin-exporter and of the openstacksdk it runs on.",
     )
-    info.add_metric(
-        [],
-        {
-            "version": __version__,
-            "openstacksdk_version": version("openstacksdk"),
-            "python_version": platform.python_version(),
-        },
-    )
+    info.add_metric([], _BUILD)
     return info
 
 

@@ -28,6 +28,15 @@ class ServiceRow:
         return (self.binary, self.host, self.zone)
 
 
+def schedulable(svc: object) -> bool:
+    """Whether the scheduler may place servers on a nova-compute: enabled, up, not forced down."""
+    return (
+        getattr(svc, "state", None) == "up"
+        and getattr(svc, "status", None) == "enabled"
+        and not getattr(svc, "is_forced_down", False)
+    )
+
+
 def row(svc: object) -> ServiceRow:
     """One service from an SDK resource (compute or block-storage Service)."""
     status = (getattr(svc, "status", "") or "").lower()

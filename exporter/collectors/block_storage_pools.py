@@ -22,9 +22,9 @@ from typing import Any
 from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, ServiceAbsent, collector
+from exporter.collectors import CollectorSettings, collector
 from exporter.collectors.block_storage_services import SERVICE_TYPES
-from exporter.connection import has_service
+from exporter.connection import require_service
 
 GIB = 2**30
 _BG = "(Cinder scheduler-stats; collected in background)"
@@ -37,8 +37,7 @@ _BG = "(Cinder scheduler-stats; collected in background)"
     access=(("block-storage", "/v3/*/scheduler-stats/get_pools"),),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    if not has_service(conn, SERVICE_TYPES):
-        raise ServiceAbsent("no block-storage service in the catalog")
+    require_service(conn, SERVICE_TYPES)
     return pool_families(list(conn.block_storage.backend_pools()))
 
 

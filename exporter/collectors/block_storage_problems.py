@@ -22,10 +22,10 @@ from typing import Any
 from openstack.connection import Connection
 
 from exporter import listing
-from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
+from exporter.collectors import CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, problem_result
 from exporter.collectors.block_storage_services import SERVICE_TYPES
-from exporter.connection import has_service, timestamp
+from exporter.connection import require_service, timestamp
 
 # Transitional states per cinder's api-ref (volumes, snapshots, backups).
 TRANSITIONAL = {
@@ -62,12 +62,11 @@ TRANSITIONAL = {
     ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    if not has_service(conn, SERVICE_TYPES):
-        raise ServiceAbsent("no block-storage service in the catalog")
+    require_service(conn, SERVICE_TYPES)
     volumes = list(conn.block_storage.volumes(details=True, all_projects=True))
     snapshots = list(conn.block_storage.snapshots(details=True, all_projects=True))
     backups = list(conn.block_storage.backups(details=True, all_projects=True))
-    servers = {s["id"] for s in listing.servers(conn, 1000, detail=False)}
+    servers = {s["id"] for s in listing.servers(conn, detail=False)}
     found = classify(volumes, snapshots, backups, servers, settings.options["stuck"], time.time())
     return problem_result(
         "openstack_block_storage_problem",

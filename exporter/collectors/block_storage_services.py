@@ -9,9 +9,9 @@ from __future__ import annotations
 from openstack.connection import Connection
 from prometheus_client.metrics_core import Metric
 
-from exporter.collectors import CollectorSettings, ServiceAbsent, collector
+from exporter.collectors import CollectorSettings, collector
 from exporter.collectors._service_state import families, row
-from exporter.connection import has_service
+from exporter.connection import require_service
 
 SERVICE_TYPES = ("block-storage", "volumev3", "volume", "block-store")
 
@@ -23,7 +23,6 @@ SERVICE_TYPES = ("block-storage", "volumev3", "volume", "block-store")
     access=(("block-storage", "/v3/*/os-services"),),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    if not has_service(conn, SERVICE_TYPES):
-        raise ServiceAbsent("no block-storage service in the catalog")
+    require_service(conn, SERVICE_TYPES)
     rows = [row(svc) for svc in conn.block_storage.services()]
     return families("openstack_block_storage_service", "Cinder os-services", rows)

@@ -13,6 +13,7 @@ from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
 from exporter.collectors import CollectorSettings, collector
+from exporter.collectors._service_state import schedulable
 
 _BG = "(Nova os-aggregates; collected in background)"
 
@@ -66,7 +67,7 @@ def schedulable_family(services: list) -> Metric:
     for svc in services:
         if svc.binary != "nova-compute":
             continue
-        ok = svc.state == "up" and svc.status == "enabled" and not svc.is_forced_down
+        ok = schedulable(svc)
         key = (svc.host or "", svc.availability_zone or "")
         best[key] = best.get(key, True) and ok
     for key, ok in sorted(best.items()):

@@ -34,9 +34,10 @@ from exporter.capacity import (
     request_for,
     trees,
 )
-from exporter.collectors import CollectorSettings, ServiceAbsent, collector
+from exporter.collectors import CollectorSettings, collector
+from exporter.collectors._service_state import schedulable
 from exporter.collectors.compute_flavors import list_flavors
-from exporter.connection import has_service
+from exporter.connection import require_service
 
 
 @collector(
@@ -56,8 +57,7 @@ from exporter.connection import has_service
     ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    if not has_service(conn, ("placement",)):
-        raise ServiceAbsent("no placement service in the catalog")
+    require_service(conn, ("placement",))
     wanted = set(settings.options["flavors"])
     flavors = [f for f in list_flavors(conn) if not wanted or f.name in wanted]
     hosts = host_states(conn)
@@ -72,7 +72,7 @@ def host_states(conn: Connection) -> dict[str, tuple[str, bool]]:
     for svc in conn.compute.services(binary="nova-compute"):
         if svc.binary != "nova-compute":
             continue
-        ok = svc.state == "up" and svc.status == "enabled" and not svc.is_forced_down
+        ok = schedulable(svc)
         out[svc.host] = (svc.availability_zone or "", ok)
     return out
 

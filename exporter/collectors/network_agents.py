@@ -10,8 +10,8 @@ from __future__ import annotations
 from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, ServiceAbsent, collector
-from exporter.connection import has_service, timestamp
+from exporter.collectors import CollectorSettings, collector
+from exporter.connection import require_service, timestamp
 
 LABELS = ["agent_type", "binary", "host", "zone"]
 _BG = "(Neutron agents; collected in background)"
@@ -24,8 +24,7 @@ _BG = "(Neutron agents; collected in background)"
     access=(("network", "/v2.0/agents"),),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    if not has_service(conn, ("network",)):
-        raise ServiceAbsent("no network service in the catalog")
+    require_service(conn, ("network",))
     return agent_families(conn.network.agents())
 
 

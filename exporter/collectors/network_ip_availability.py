@@ -16,8 +16,8 @@ from __future__ import annotations
 from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, ServiceAbsent, collector
-from exporter.connection import has_service
+from exporter.collectors import CollectorSettings, collector
+from exporter.connection import require_service
 
 _BG = "(Neutron network-ip-availabilities; collected in background)"
 LABELS = ["network_id", "subnet_id", "ip_version"]
@@ -31,8 +31,7 @@ LABELS = ["network_id", "subnet_id", "ip_version"]
     access=(("network", "/v2.0/network-ip-availabilities"), ("network", "/v2.0/networks")),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    if not has_service(conn, ("network",)):
-        raise ServiceAbsent("no network service in the catalog")
+    require_service(conn, ("network",))
     external = {n.id: n.name for n in conn.network.networks(is_router_external=True)}
     availabilities = list(conn.network.network_ip_availabilities())
     if settings.options["external_only"]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from openstack.connection import Connection
 
 from exporter import listing
-from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
+from exporter.collectors import CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, problem_result
-from exporter.connection import has_service
+from exporter.connection import require_service
 
 
 @collector(
@@ -31,8 +31,7 @@ from exporter.connection import has_service
     ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    if not has_service(conn, ("network",)):
-        raise ServiceAbsent("no network service in the catalog")
+    require_service(conn, ("network",))
     found = []
     for ip in conn.network.ips():
         if not ip.port_id:
@@ -46,7 +45,7 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
                     None,
                 )
             )
-    active = {s["id"] for s in listing.servers(conn, 1000) if s.get("status") == "ACTIVE"}
+    active = {s["id"] for s in listing.servers(conn) if s.get("status") == "ACTIVE"}
     interfaces: set[str] = set()
     for port in conn.network.ports():
         owner = port.device_owner or ""

@@ -19,8 +19,8 @@ from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
 from exporter.capacity import ProviderState, fetch_providers
-from exporter.collectors import CollectorSettings, ServiceAbsent, collector
-from exporter.connection import has_service
+from exporter.collectors import CollectorSettings, collector
+from exporter.connection import require_service
 
 LABELS = ["host", "resource_provider", "resource_class"]
 _BG = "(Placement; collected in background)"
@@ -41,8 +41,7 @@ _UNIT = (
     ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    if not has_service(conn, ("placement",)):
-        raise ServiceAbsent("no placement service in the catalog")
+    require_service(conn, ("placement",))
     return provider_families(fetch_providers(conn, settings.options["parallel"], traits=False))
 
 

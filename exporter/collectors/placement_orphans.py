@@ -20,8 +20,8 @@ from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
 from exporter import listing
-from exporter.collectors import CollectorSettings, Finding, Findings, ServiceAbsent, collector
-from exporter.connection import has_service
+from exporter.collectors import CollectorSettings, Finding, Findings, collector
+from exporter.connection import require_service
 
 # Migrations whose allocations are gone or moved back to the server (nova api-ref statuses).
 FINISHED = {"completed", "confirmed", "reverted", "error", "failed", "cancelled", "done"}
@@ -41,8 +41,7 @@ _BG = "(Placement allocations against Nova servers; collected in background)"
     ),
 )
 def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    if not has_service(conn, ("placement",)):
-        raise ServiceAbsent("no placement service in the catalog")
+    require_service(conn, ("placement",))
     providers = list(conn.placement.resource_providers())
     names = {p.id: p.name for p in providers}
     roots = {p.id: names.get(p.root_provider_id, p.name) for p in providers}
@@ -53,7 +52,7 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
 
     with ThreadPoolExecutor(max_workers=max(1, settings.options["parallel"])) as pool:
         by_provider = list(pool.map(allocations, [p.id for p in providers]))
-    consumers = {s["id"] for s in listing.servers(conn, 1000, detail=False)}
+    consumers = {s["id"] for s in listing.servers(conn, detail=False)}
     # Migration records name their allocation consumer by uuid (microversion 2.59).
     consumers |= {m.id for m in conn.compute.migrations() if (m.status or "") not in FINISHED}
 
