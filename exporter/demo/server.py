@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import socket
+import struct
 import threading
-import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from exporter.demo import bodies
-from exporter.demo.cloud import DemoCloud
+from exporter.demo.cloud import DemoCloud, Fault, Paging
 from exporter.demo.routes import ROUTES, Request
 
 _MICROVERSION = re.compile(r"(compute|volume|placement)\s+(\d+\.\d+|latest)", re.I)
@@ -45,32 +47,90 @@ class _Handler(BaseHTTPRequestHandler):
         cloud = self.server.cloud
         url = urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
+        query = parse_qs(url.query)
         with cloud.lock:
             cloud.requests += 1
             cloud.requests_by_path[path] += 1
         length = int(self.headers.get("Content-Length") or 0)
+        # Read the body even when a fault answers, so a kept-alive connection stays in step.
         body = self.rfile.read(length) if length else b""
-        fault = cloud.fault_for(path)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.status is not None:
-                self._json(fault.status, _error(fault.status, "injected fault"))
-                return
-        override = cloud.overrides.get((method, path))
-        if override is not None:
-            query = parse_qs(url.query)
-            self._json(
-                200,
-                _after_marker(override, query.get("marker", [""])[-1]),
-                self._version_headers(path),
-            )
+        fault = cloud.take_fault(path, marker=bool(query.get("marker")))
+        if fault is None:
+            status, payload, headers = self._answer(method, path, query, body)
+            self._send(status, _encode(payload), {"Content-Type": "application/json", **headers})
             return
+        if not self._hold(fault):
+            # stop() released the wait: the server is going away, so the client gets no answer.
+            self.close_connection = True
+            return
+        if fault.drop == "reset":
+            self._reset()
+            return
+        status, data, headers = self._faulted(fault, method, path, url.path, query, body)
+        self._send(status, data, headers, drop_mid_body=fault.drop == "mid_body")
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, list[str]], body: bytes
+    ) -> tuple[int, Any, dict[str, str]]:
+        """What the cloud answers when nothing misbehaves."""
+        override = self.server.cloud.overrides.get((method, path))
+        if override is not None:
+            marker = query.get("marker", [""])[-1]
+            return 200, _after_marker(override, marker), self._version_headers(path)
         try:
-            status, payload, headers = self._route(method, path, parse_qs(url.query), body)
+            return self._route(method, path, query, body)
         except KeyError:
-            status, payload, headers = 404, _error(404, "The resource could not be found."), {}
-        self._json(status, payload, headers)
+            return 404, _error(404, "The resource could not be found."), {}
+
+    def _faulted(
+        self,
+        fault: Fault,
+        method: str,
+        path: str,
+        raw_path: str,
+        query: dict[str, list[str]],
+        body: bytes,
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """The answer ``fault`` makes of this request: status, body bytes, headers."""
+        if fault.body is not None:
+            status, data = fault.status or 200, fault.body
+            headers = {"Content-Type": fault.content_type} if fault.content_type else {}
+        elif fault.status is not None:
+            status, data = fault.status, _encode(_error(fault.status, "injected fault"))
+            headers = {"Content-Type": "application/json"}
+        else:
+            if fault.paging == "endless":
+                # Its markers exist nowhere: routing one would give Nova's 400, not a page.
+                query = {k: v for k, v in query.items() if k != "marker"}
+            status, payload, routed = self._answer(method, path, query, body)
+            if fault.paging is not None and status == 200:
+                here = f"{self.server.base_url}{raw_path}?{urlencode(query, doseq=True)}"
+                payload = _repage(payload, fault.paging, query.get("marker", [""])[-1], here)
+            data, headers = _encode(payload), {"Content-Type": "application/json", **routed}
+        return status, data, _merge(headers, fault.headers)
+
+    def _hold(self, fault: Fault) -> bool:
+        """Wait out the fault's delay or hang; False when stop() cut the wait short."""
+        if not fault.delay and not fault.hang:
+            return True
+        cloud, httpd = self.server.cloud, self.server
+        with cloud.lock:
+            # A condition, not time.sleep: clear_faults() and stop() must not wait for hung
+            # requests, and a hang must not outlive the test that set it.
+            cloud.faults_changed.wait_for(
+                lambda: fault.released or httpd.stopping,
+                timeout=None if fault.hang else fault.delay,
+            )
+            return not httpd.stopping
+
+    def _reset(self) -> None:
+        """Close the connection with a TCP reset before answering, as a crashed worker does."""
+        # Linger 0 turns close() into an RST; the read side holds a reference that would delay
+        # the close until after socketserver's shutdown(SHUT_WR) had sent a clean FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()
+        self.connection.close()
+        self.close_connection = True
 
     def _route(
         self, method: str, path: str, query: dict[str, list[str]], body: bytes
@@ -145,14 +205,23 @@ class _Handler(BaseHTTPRequestHandler):
             "Vary": "OpenStack-API-Version",
         }
 
-    def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode()
+    def _send(
+        self,
+        status: int,
+        data: bytes,
+        headers: Mapping[str, str],
+        *,
+        drop_mid_body: bool = False,
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
+        for key, value in _merge({"Content-Length": str(len(data))}, headers).items():
             self.send_header(key, value)
         self.end_headers()
+        if drop_mid_body:
+            # The announced length stays: the client must see a short read, not a short body.
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(data)
 
 
@@ -178,6 +247,64 @@ def _after_marker(body: Any, marker: str) -> Any:
     return body
 
 
+def _repage(body: Any, mode: Paging, marker: str, here: str) -> Any:
+    """``body`` with its ``<key>_links`` next link broken the way ``mode`` says.
+
+    ``here`` is the request's own URL, the template when the answer has no next link.
+    """
+    key = _list_key(body)
+    if key is None:
+        return body
+    links_key = f"{key}_links"
+    links = [link for link in body.get(links_key) or [] if isinstance(link, dict)]
+    nexts = [link["href"] for link in links if link.get("rel") == "next" and "href" in link]
+    template = nexts[0] if nexts else here
+    items = body[key]
+    out = dict(body)  # a copy: override bodies live in the cloud and must stay as recorded
+    if mode == "endless":
+        first = items[0] if items and isinstance(items[0], dict) else {}
+        fresh = str(uuid.uuid4())
+        out[key] = [{**first, "id": fresh}]
+        next_marker = fresh
+    elif marker:
+        next_marker = marker
+    elif nexts:
+        return body  # page 1: its real next link's marker is the one that will repeat
+    elif items and isinstance(items[-1], dict) and "id" in items[-1]:
+        next_marker = str(items[-1]["id"])
+    else:
+        return body
+    out[links_key] = [link for link in links if link.get("rel") != "next"] + [
+        {"href": _with_marker(template, next_marker), "rel": "next"}
+    ]
+    return out
+
+
+def _list_key(body: Any) -> str | None:
+    """The key of the item list in a list answer (``servers``, ``ports``), if it is one."""
+    if not isinstance(body, dict):
+        return None
+    lists = [k for k, v in body.items() if isinstance(v, list) and not k.endswith("_links")]
+    paged = [k for k in lists if f"{k}_links" in body]
+    return (paged or lists or [None])[0]
+
+
+def _with_marker(href: str, marker: str) -> str:
+    parts = urlsplit(href)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "marker"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("marker", marker)])))
+
+
+def _merge(headers: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with ``extra`` added; a name in both (any case) takes ``extra``'s value."""
+    names = {k.lower() for k in extra}
+    return {**{k: v for k, v in headers.items() if k.lower() not in names}, **extra}
+
+
+def _encode(payload: Any) -> bytes:
+    return json.dumps(payload).encode()
+
+
 def _error(code: int, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "title": "Error"}}
 
@@ -186,6 +313,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     cloud: DemoCloud
     base_url: str
+    stopping = False  # set by DemoServer.stop(): delayed and hung requests give up
 
 
 class DemoServer:
@@ -216,6 +344,9 @@ class DemoServer:
         return self
 
     def stop(self) -> None:
+        with self.cloud.lock:
+            self.httpd.stopping = True
+            self.cloud.faults_changed.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
         for fn in self.cleanup:
