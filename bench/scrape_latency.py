@@ -22,9 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from exporter import logs
+from exporter.clouds import cloud_region
 from exporter.collectors import all_collectors
 from exporter.config import build
-from exporter.connection import cloud_region
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner
 from exporter.server import App, serve

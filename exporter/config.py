@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,34 @@ from exporter.collectors import CollectorSettings, CollectorSpec
 DEFAULT_CONCURRENCY = 4
 DEFAULT_API_TIMEOUT = 30.0
 
+DAY = 86400.0
+YEAR = 365 * DAY
+# APScheduler turns an interval into a timedelta and adds it to now: 1e30 seconds overflows the
+# timedelta, a few thousand years overflows the datetime, and either is a traceback after the
+# port is bound. Nothing an exporter waits for needs more than a year.
+MAX_INTERVAL = YEAR
+# Thresholds are only compared with ages, so they cannot overflow; ten years still catches a typo.
+MAX_THRESHOLD = 10 * YEAR
+
 _TOP_KEYS = {"cloud", "clouds_file", "concurrency", "api_timeout", "collectors"}
-_COLLECTOR_KEYS = {"enabled", "interval"}
-_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$")
+_COLLECTOR_KEYS = {"enabled", "interval", "timeout"}
+
+# Prometheus's duration grammar (prometheus/common model.ParseDuration): whole numbers, each unit
+# at most once, from the largest to the smallest. The regex's fixed order enforces both.
+_MILLIS = {
+    "y": 365 * 86_400_000,
+    "w": 7 * 86_400_000,
+    "d": 86_400_000,
+    "h": 3_600_000,
+    "m": 60_000,
+    "s": 1000,
+    "ms": 1,
+}
+_DURATION = re.compile(
+    r"^(?:(?P<y>\d+)y)?(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?"
+    r"(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?(?:(?P<ms>\d+)ms)?$"
+)
+_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 class ConfigInvalid(Exception):  # noqa: N818 - pve-exporter's name; it carries every problem
@@ -46,17 +72,123 @@ class Settings:
 
 
 def parse_duration(value: Any) -> float:
-    """Seconds from a number or a Prometheus-style duration ("90s", "5m", "1h30m")."""
+    """Seconds from a number or a Prometheus duration ("90s", "5m", "1h30m", "1d", "1y").
+
+    ValueError for anything negative, not finite or not in the grammar.
+    """
+    try:
+        seconds = _seconds(value)
+    except OverflowError:  # float() of a 400-digit integer
+        raise ValueError("duration out of range") from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError("negative or not finite")
+    return seconds
+
+
+def _seconds(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("not a duration")
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        m = _DURATION.match(value.strip())
-        if m and any(m.groups()):
-            h, mins, s, ms = m.groups()
-            return int(h or 0) * 3600 + int(mins or 0) * 60 + float(s or 0) + int(ms or 0) / 1000
+        text = value.strip()
+        if _PLAIN_NUMBER.match(text):
+            return float(text)
+        match = _DURATION.match(text)
+        if text and match:  # every part is optional, so "" would match
+            # Summed in whole milliseconds so "1h30m" is exact.
+            millis = sum(int(n) * _MILLIS[u] for u, n in match.groupdict().items() if n)
+            return millis / 1000
     raise ValueError("not a duration")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What a good value is: ``check`` returns the value to use or raises ValueError; ``means``
+    completes "<key> must be ..." in the message, which never quotes the bad value."""
+
+    check: Callable[[Any], Any]
+    means: str
+
+
+def whole(low: int, high: int) -> Rule:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError
+        return value
+
+    return Rule(check, f"a whole number from {low} to {high}")
+
+
+def rate() -> Rule:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError
+        # 0 is documented as "no limit"; inf would mean the same but reads like a typo.
+        if not math.isfinite(value) or value < 0:
+            raise ValueError
+        return float(value)
+
+    return Rule(check, "a finite number of calls a second, at least 0 (0: no limit)")
+
+
+def duration(low: float, high: float, *, positive: bool = False) -> Rule:
+    """Durations from ``low`` to ``high`` seconds; ``positive`` also refuses 0."""
+
+    def check(value: Any) -> float:
+        seconds = parse_duration(value)
+        if not low <= seconds <= high or (positive and seconds == 0):
+            raise ValueError
+        return seconds
+
+    if positive and low == 0:
+        means = f"a positive duration of at most {_show(high)}"
+    else:
+        means = f"a duration of at least {_show(low)} and at most {_show(high)}"
+    return Rule(check, means + ", e.g. 90 or '5m'")
+
+
+def choice(*values: str) -> Rule:
+    def check(value: Any) -> str:
+        if value not in values:
+            raise ValueError
+        return value
+
+    return Rule(check, f"one of {', '.join(values)}")
+
+
+def _show(seconds: float) -> str:
+    for unit in ("y", "d", "h", "m"):
+        if seconds and seconds * 1000 % _MILLIS[unit] == 0:
+            return f"{seconds * 1000 / _MILLIS[unit]:g}{unit}"
+    return f"{seconds:g}s"
+
+
+CONCURRENCY = whole(1, 1000)
+API_TIMEOUT = duration(0, MAX_INTERVAL, positive=True)
+INTERVAL = duration(1, MAX_INTERVAL)
+TIMEOUT = duration(0, MAX_INTERVAL, positive=True)
+_THRESHOLD = duration(0, MAX_THRESHOLD)
+
+# Value rules for collector options, by option name: the same name means the same thing in
+# every collector that has it (compute_server_problems' thresholds, parallel, page_size...).
+# An option without a rule is only checked against its default's type.
+OPTION_RULES: Mapping[str, Rule] = {
+    # Worker threads per run: beyond a few dozen the API, not the exporter, is the bottleneck.
+    "parallel": whole(1, 256),
+    # Nova serves at most its [api] max_limit (1000 by default) a page anyway; 10,000 bounds
+    # the memory of one response where an operator raised it.
+    "page_size": whole(1, 10_000),
+    "max_rate": rate(),
+    "interface": choice("public", "internal", "admin"),
+    # Ages in seconds in the collectors; durations here ("30m", "1d").
+    "build": _THRESHOLD,
+    "task": _THRESHOLD,
+    "deleting": _THRESHOLD,
+    "verify_resize": _THRESHOLD,
+    "shutoff": _THRESHOLD,
+    "stuck": _THRESHOLD,
+}
 
 
 def load_file(path: str | None) -> dict[str, Any]:
@@ -64,6 +196,8 @@ def load_file(path: str | None) -> dict[str, Any]:
         return {}
     try:
         text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigInvalid([f"config file {path}: not UTF-8 text"]) from None
     except OSError as exc:
         raise ConfigInvalid([f"config file {path}: cannot read it ({exc.strerror})"]) from None
     try:
@@ -92,7 +226,7 @@ def build(
     Messages name the offending key, never its value: a mistyped key could hold a secret.
     """
     problems: list[str] = []
-    for key in sorted(set(data) - _TOP_KEYS):
+    for key in sorted(set(data) - _TOP_KEYS, key=str):
         problems.append(f"unknown key {key!r} (known: {', '.join(sorted(_TOP_KEYS))})")
 
     cloud = cloud_override or data.get("cloud")
@@ -106,26 +240,14 @@ def build(
         problems.append("'clouds_file' must be a path")
         clouds_file = None
 
-    concurrency = data.get("concurrency", DEFAULT_CONCURRENCY)
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        problems.append("'concurrency' must be a whole number of at least 1")
-        concurrency = DEFAULT_CONCURRENCY
-
-    api_timeout = DEFAULT_API_TIMEOUT
-    if "api_timeout" in data:
-        try:
-            api_timeout = parse_duration(data["api_timeout"])
-            if api_timeout <= 0:
-                raise ValueError
-        except ValueError:
-            problems.append("'api_timeout' must be a positive duration such as 30 or '30s'")
-            api_timeout = DEFAULT_API_TIMEOUT
+    concurrency = _apply(CONCURRENCY, data, "concurrency", DEFAULT_CONCURRENCY, problems)
+    api_timeout = _apply(API_TIMEOUT, data, "api_timeout", DEFAULT_API_TIMEOUT, problems)
 
     raw_collectors = data.get("collectors") or {}
     if not isinstance(raw_collectors, dict):
         problems.append("'collectors' must be a mapping of collector name to settings")
         raw_collectors = {}
-    for name in sorted(set(raw_collectors) - set(specs)):
+    for name in sorted(set(raw_collectors) - set(specs), key=str):
         problems.append(f"collectors: unknown collector {name!r} (known: {', '.join(specs)})")
 
     collectors: dict[str, CollectorConfig] = {}
@@ -136,7 +258,7 @@ def build(
             problems.append(f"{where} must be a mapping")
             raw = {}
         allowed = _COLLECTOR_KEYS | set(spec.options)
-        for key in sorted(set(raw) - allowed):
+        for key in sorted(set(raw) - allowed, key=str):
             problems.append(f"{where}: unknown key {key!r} (known: {', '.join(sorted(allowed))})")
         enabled = spec.default_enabled and not disable_defaults
         if "enabled" in raw:
@@ -146,32 +268,46 @@ def build(
                 problems.append(f"{where}.enabled must be true or false")
         if enable_flags and name in enable_flags:
             enabled = enable_flags[name]
-        interval = spec.interval
-        if "interval" in raw:
-            try:
-                interval = parse_duration(raw["interval"])
-                if interval < 1:
-                    raise ValueError
-            except ValueError:
-                problems.append(
-                    f"{where}.interval must be a duration of at least 1s, e.g. 60 or '5m'"
-                )
+        interval = _apply(INTERVAL, raw, "interval", spec.interval, problems, where)
+        # Absent stays 0, which CollectorSettings.deadline reads as "the interval".
+        timeout = _apply(TIMEOUT, raw, "timeout", 0.0, problems, where)
         options = dict(spec.options)
         for key, default in spec.options.items():
             if key not in raw:
                 continue
-            value = raw[key]
-            if not _same_type(value, default):
+            if key in OPTION_RULES:
+                options[key] = _apply(OPTION_RULES[key], raw, key, default, problems, where)
+            elif _same_type(raw[key], default):
+                options[key] = raw[key]
+            else:
                 problems.append(f"{where}.{key} must be of type {type(default).__name__}")
-                continue
-            options[key] = value
         collectors[name] = CollectorConfig(
-            enabled, CollectorSettings(interval, api_timeout, options)
+            enabled, CollectorSettings(interval, api_timeout, options, timeout=timeout)
         )
 
     if problems:
         raise ConfigInvalid(problems)
     return Settings(str(cloud), clouds_file, concurrency, api_timeout, collectors)
+
+
+def _apply(
+    rule: Rule,
+    raw: Mapping[str, Any],
+    key: str,
+    default: Any,
+    problems: list[str],
+    where: str | None = None,
+) -> Any:
+    """``raw[key]`` checked by ``rule``, or ``default`` if absent or bad (the problem is noted
+    as ``where.key``, or ``'key'`` at the top level)."""
+    if key not in raw:
+        return default
+    try:
+        return rule.check(raw[key])
+    except ValueError:
+        name = f"{where}.{key}" if where else repr(key)
+        problems.append(f"{name} must be {rule.means}")
+        return default
 
 
 def _same_type(value: Any, default: Any) -> bool:

@@ -17,9 +17,9 @@ import pytest
 import structlog
 import yaml
 
+from exporter.clouds import cloud_region
 from exporter.collectors import all_collectors
 from exporter.config import Settings, build
-from exporter.connection import cloud_region
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner
 from exporter.server import build_registry

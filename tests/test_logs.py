@@ -8,7 +8,7 @@ import pytest
 from prometheus_client import generate_latest
 
 from exporter import logs
-from exporter.connection import cloud_region, secrets_of
+from exporter.clouds import cloud_region, secrets_of
 from exporter.demo import DemoCloud
 
 

@@ -2,8 +2,8 @@ import threading
 
 from freezegun import freeze_time
 
+from exporter.clouds import cloud_region
 from exporter.collectors import all_collectors
-from exporter.connection import cloud_region
 from exporter.demo import DemoCloud
 from exporter.scheduler import MAX_JITTER_SECONDS, Runner, build_scheduler
 from exporter.snapshot import SnapshotStore

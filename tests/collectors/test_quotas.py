@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from exporter.connection import cloud_region, connect
+from exporter.clouds import cloud_region
+from exporter.connection import connect
 from exporter.demo import DemoCloud
 from tests.conftest import sample
 

@@ -25,9 +25,9 @@ from typing import Any, ClassVar
 
 import pytest
 
+from exporter.clouds import cloud_region
 from exporter.collectors import all_collectors
 from exporter.config import build
-from exporter.connection import cloud_region
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner, build_scheduler
 from exporter.server import App, serve
