@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from openstack.connection import Connection
+from exporter.api import Api
 
 AGGREGATE_KEY_PREFIX = "aggregate_instance_extra_specs:"
 
@@ -92,15 +91,16 @@ def flavor_request(
     )
 
 
-def request_for(flavor: Any) -> FlavorRequest:
-    """``flavor_request`` for an openstacksdk Flavor (older Nova says swap "" for none)."""
+def request_for(flavor: Mapping[str, Any]) -> FlavorRequest:
+    """``flavor_request`` for a flavor of ``GET /flavors/detail`` (Nova before 2.75 says swap
+    "" for none)."""
     return flavor_request(
-        flavor.vcpus or 0,
-        flavor.ram or 0,
-        flavor.disk or 0,
-        flavor.ephemeral or 0,
-        int(flavor.swap or 0),
-        flavor.extra_specs or {},
+        flavor.get("vcpus") or 0,
+        flavor.get("ram") or 0,
+        flavor.get("disk") or 0,
+        flavor.get("OS-FLV-EXT-DATA:ephemeral") or 0,
+        int(flavor.get("swap") or 0),
+        flavor.get("extra_specs") or {},
     )
 
 
@@ -149,42 +149,51 @@ def aggregate_allows(request: FlavorRequest, metadata: Iterable[Mapping[str, str
     return all(value in merged.get(key, set()) for key, value in request.aggregate_metadata.items())
 
 
-def fetch_providers(conn: Connection, parallel: int, *, traits: bool) -> list[ProviderState]:
+# root_provider_uuid and parent_provider_uuid are in the provider list from 1.14.
+# https://docs.openstack.org/api-ref/placement/#resource-providers
+PLACEMENT_MICROVERSION = "1.14"
+
+
+def fetch_providers(api: Api, parallel: int, *, traits: bool) -> list[ProviderState]:
     """Every resource provider with inventories and usages (and traits): 1 + (2 or 3) × N calls.
 
     Placement has no bulk inventory or usage listing, so the per-provider calls run ``parallel``
     at a time.
     """
-    providers = list(conn.placement.resource_providers())
+    mv = PLACEMENT_MICROVERSION
+    providers = api.get("placement", "/resource_providers", "resource_providers", microversion=mv)
 
-    def load(rp: Any) -> ProviderState:
+    def load(rp: dict[str, Any]) -> ProviderState:
+        base = f"/resource_providers/{rp['uuid']}"
+        invs = api.get("placement", f"{base}/inventories", "inventories", dict, microversion=mv)
         inventories = {
-            inv.resource_class: Inventory(
-                total=int(inv.total or 0),
-                reserved=int(inv.reserved or 0),
-                allocation_ratio=float(inv.allocation_ratio or 1.0),
-                min_unit=int(inv.min_unit or 1),
-                max_unit=None if inv.max_unit is None else int(inv.max_unit),
-                step_size=int(inv.step_size or 1),
+            rc: Inventory(
+                total=int(inv["total"]),
+                reserved=int(inv.get("reserved") or 0),
+                allocation_ratio=float(inv.get("allocation_ratio") or 1.0),
+                min_unit=int(inv.get("min_unit") or 1),
+                max_unit=None if inv.get("max_unit") is None else int(inv["max_unit"]),
+                step_size=int(inv.get("step_size") or 1),
             )
-            for inv in conn.placement.resource_provider_inventories(rp.id)
+            for rc, inv in invs.items()
         }
-        usages = conn.placement.fetch_resource_provider_usages(rp.id).usages or {}
+        usages = api.get("placement", f"{base}/usages", "usages", dict, microversion=mv)
         trait_set: frozenset[str] = frozenset()
         if traits:
-            trait_set = frozenset(conn.placement.get_resource_provider_trait(rp.id).traits or [])
+            trait_set = frozenset(
+                api.get("placement", f"{base}/traits", "traits", list, microversion=mv)
+            )
         return ProviderState(
-            rp.id,
-            rp.name,
-            rp.parent_provider_id,
-            rp.root_provider_id or rp.id,
+            rp["uuid"],
+            rp.get("name") or rp["uuid"],
+            rp.get("parent_provider_uuid"),
+            rp.get("root_provider_uuid") or rp["uuid"],
             inventories,
             {k: int(v) for k, v in usages.items()},
             trait_set,
         )
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        return list(pool.map(load, providers))
+    return api.parallel(load, providers, parallel)
 
 
 def trees(providers: Iterable[ProviderState]) -> dict[str, list[ProviderState]]:

@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prometheus_client import generate_latest
 
 from exporter import __version__
 from exporter import logs as logs_mod
+from exporter.clouds import cloud_region, resolve, secrets_of
 from exporter.collectors import CollectorSpec, access_rules, all_collectors
 from exporter.config import ConfigInvalid, Settings, build, load_file
-from exporter.connection import cloud_region, secrets_of
 from exporter.scheduler import Runner, build_scheduler
+from exporter.scheduler import stop as stop_scheduler
 from exporter.server import App, build_registry, parse_listen_address, serve
 from exporter.snapshot import SnapshotStore
+
+if TYPE_CHECKING:
+    from exporter.demo import DemoServer
 
 # Not on the Prometheus default-port-allocations list we could read (openstack-exporter has 9180).
 DEFAULT_PORT = 9886
 EXIT_CONFIG = 2
+# How long SIGTERM waits for runs in flight to notice; well inside a process manager's patience.
+SHUTDOWN_GRACE_SECONDS = 2.0
+DEMO_CLOUD = "demo"
+# Generating the demo cloud is linear in hosts: 20,000 takes about a minute and a half.
+DEMO_MAX_HOSTS = 20_000
 
 
 def parser(specs: dict[str, CollectorSpec]) -> argparse.ArgumentParser:
@@ -83,7 +95,7 @@ def parser(specs: dict[str, CollectorSpec]) -> argparse.ArgumentParser:
         type=int,
         default=24,
         metavar="N",
-        help="Compute hosts in the demo cloud (default 24).",
+        help=f"Compute hosts in the demo cloud, 1 to {DEMO_MAX_HOSTS} (default 24).",
     )
     p.add_argument(
         "--collector.disable-defaults",
@@ -107,16 +119,25 @@ def parser(specs: dict[str, CollectorSpec]) -> argparse.ArgumentParser:
 
 
 def load_settings(args: argparse.Namespace, specs: dict[str, CollectorSpec]) -> Settings:
-    data = load_file(args.config_file)
+    """Flags and config file into Settings, or ConfigInvalid listing every problem found.
+
+    With --demo the cloud is the demo's and its clouds.yaml is set once the demo runs: validation
+    comes first, so a bad setting never starts the demo.
+    """
+    problems = flag_problems(args)
+    try:
+        data = load_file(args.config_file)
+    except ConfigInvalid as exc:
+        raise ConfigInvalid(problems + exc.problems) from None
     cloud = args.os_cloud or os.environ.get("OS_CLOUD") or None
+    if args.demo:
+        # The demo's clouds.yaml wins over any real one: --demo must never watch a real cloud.
+        data = {k: v for k, v in data.items() if k not in ("cloud", "clouds_file")}
+        cloud = DEMO_CLOUD
     flags = {
         name: value for name in specs if (value := getattr(args, f"collector_{name}")) is not None
     }
-    problems: list[str] = []
-    try:
-        parse_listen_address(args.listen_address)
-    except ValueError as exc:
-        problems.append(f"--web.listen-address: {exc}")
+    settings = None
     try:
         settings = build(
             data,
@@ -126,12 +147,47 @@ def load_settings(args: argparse.Namespace, specs: dict[str, CollectorSpec]) -> 
             disable_defaults=args.disable_defaults,
         )
     except ConfigInvalid as exc:
-        raise ConfigInvalid(problems + exc.problems) from None
-    if problems:
+        problems += exc.problems
+    if settings is not None and not settings.enabled:
+        problems.append("no collector is enabled")
+    if problems or settings is None:
+        if not args.demo:
+            # Stopping anyway: report the clouds.yaml's problems too rather than in a second round.
+            problems += _cloud_problems(cloud or data.get("cloud"), data.get("clouds_file"))
         raise ConfigInvalid(problems)
-    if not settings.enabled:
-        raise ConfigInvalid(["no collector is enabled"])
     return settings
+
+
+def flag_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with the flags argparse cannot check itself."""
+    problems = []
+    try:
+        parse_listen_address(args.listen_address)
+    except ValueError as exc:
+        problems.append(f"--web.listen-address: {exc}")
+    if not 1 <= args.demo_hosts <= DEMO_MAX_HOSTS:
+        problems.append(f"--demo.hosts must be a whole number from 1 to {DEMO_MAX_HOSTS}")
+    return problems
+
+
+def _cloud_problems(cloud: object, clouds_file: object) -> list[str]:
+    if not cloud or not isinstance(cloud, str):
+        return []  # build() has said so already
+    if clouds_file is not None and not isinstance(clouds_file, str):
+        return []
+    try:
+        resolve(cloud, clouds_file)
+    except ConfigInvalid as exc:
+        return exc.problems
+    return []
+
+
+def report_invalid(problems: Sequence[str]) -> None:
+    # One plain message, not a JSON line: whoever starts the exporter reads this.
+    sys.stderr.write(
+        "openstack-admin-exporter: invalid configuration:\n"
+        + "".join(f"  - {logs_mod.scrub(p)}\n" for p in problems)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,18 +199,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="openstack")
 
     demo = None
-    if args.demo:
-        demo = _start_demo(args)
     try:
         try:
             settings = load_settings(args, specs)
+            if args.demo:
+                demo, clouds = _start_demo(args.demo_hosts)
+                settings = dataclasses.replace(settings, clouds_file=str(clouds))
             region = cloud_region(settings)
         except ConfigInvalid as exc:
-            # One plain message, not a JSON line: whoever starts the exporter reads this.
-            sys.stderr.write(
-                "openstack-admin-exporter: invalid configuration:\n"
-                + "".join(f"  - {logs_mod.scrub(p)}\n" for p in exc.problems)
-            )
+            report_invalid(exc.problems)
             return EXIT_CONFIG
         if args.print_access_rules:
             rules = access_rules(specs[name] for name in settings.enabled)
@@ -171,38 +224,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             demo.stop()
 
 
-def _start_demo(args: argparse.Namespace):
+def _start_demo(hosts: int) -> tuple[DemoServer, Path]:
     from exporter.demo import DemoCloud, DemoServer
 
-    server = DemoServer(DemoCloud(hosts=args.demo_hosts)).start()
+    server = DemoServer(DemoCloud(hosts=hosts)).start()
     tmp = tempfile.TemporaryDirectory(prefix="openstack-admin-exporter-demo-")
     server.cleanup.append(tmp.cleanup)
-    folder = Path(tmp.name)
-    path = server.write_clouds_yaml(folder / "clouds.yaml")
-    # The demo's clouds.yaml wins over any real one: --demo must never watch a real cloud.
-    args.os_cloud = "demo"
-    args.config_file = _demo_config(folder, path, args.config_file)
+    path = server.write_clouds_yaml(Path(tmp.name) / "clouds.yaml", DEMO_CLOUD)
     logs_mod.get_logger().info(
-        "demo_cloud_started", auth_url=server.auth_url, hosts=args.demo_hosts, clouds_yaml=str(path)
+        "demo_cloud_started", auth_url=server.auth_url, hosts=hosts, clouds_yaml=str(path)
     )
-    return server
-
-
-def _demo_config(folder: Path, clouds: Path, user_config: str | None) -> str:
-    import yaml
-
-    data = load_file(user_config) if user_config else {}
-    data["clouds_file"] = str(clouds)
-    data.pop("cloud", None)
-    path = folder / "config.yml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return str(path)
+    return server, path
 
 
 def _once(runner: Runner, store: SnapshotStore) -> int:
     states = runner.run_all_once()
     sys.stdout.write(generate_latest(build_registry(store)).decode())
-    return 0 if all(s.last_ok for s in states.values()) else 1
+    return 0 if all(s is not None and s.last_ok for s in states.values()) else 1
 
 
 def _serve(
@@ -212,8 +250,10 @@ def _serve(
     try:
         httpd, _ = serve(App(store, settings.cloud), args.listen_address)
     except OSError as exc:
-        log.error("listen_failed", address=args.listen_address, error=str(exc))
-        return 1
+        # A port in use or an address not on this host is a setting to fix, like any other;
+        # nothing has started yet (the scheduler starts after the bind).
+        report_invalid([f"--web.listen-address: cannot listen on it ({exc.strerror or exc})"])
+        return EXIT_CONFIG
     scheduler = build_scheduler(settings, runner)
     scheduler.start()
     log.info(
@@ -227,7 +267,15 @@ def _serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
+    started = time.monotonic()
     log.info("exporter_stopping")
-    scheduler.shutdown(wait=False)
+    # Runs in flight stop at their next request; one blocked in a socket read is abandoned
+    # (collector threads are daemons), so a hung API cannot hold the process past the grace.
+    abandoned = stop_scheduler(scheduler, runner, SHUTDOWN_GRACE_SECONDS)
     httpd.shutdown()
+    log.info(
+        "exporter_stopped",
+        abandoned=sorted(abandoned),
+        duration_seconds=round(time.monotonic() - started, 3),
+    )
     return 0

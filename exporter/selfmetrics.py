@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import time
 from collections.abc import Mapping
 from importlib.metadata import version
 
@@ -64,6 +65,12 @@ def families(states: Mapping[str, CollectorState]) -> list[Metric]:
         "Configured interval between runs of the collector.",
         labels=_L,
     )
+    stale = GaugeMetricFamily(
+        "openstack_exporter_collector_stale",
+        "Whether the collector's served data is older than three intervals (or it has not "
+        "succeeded within three intervals of start-up): alerts on it are blind.",
+        labels=_L,
+    )
     series = GaugeMetricFamily(
         "openstack_exporter_collector_series",
         "Number of samples the collector's served data holds.",
@@ -79,8 +86,10 @@ def families(states: Mapping[str, CollectorState]) -> list[Metric]:
         "Failed runs of the collector since the exporter started.",
         labels=_L,
     )
+    now = time.time()
     for name, st in sorted(states.items()):
         interval.add_metric([name], st.interval)
+        stale.add_metric([name], float(st.stale(now)))
         runs.add_metric([name], st.runs)
         failures.add_metric([name], st.failures)
         if not st.has_run:
@@ -92,4 +101,15 @@ def families(states: Mapping[str, CollectorState]) -> list[Metric]:
             duration.add_metric([name], st.last_duration)
         if st.last_success is not None:
             last_success.add_metric([name], st.last_success)
-    return [build_info(), success, absent, duration, last_success, interval, series, runs, failures]
+    return [
+        build_info(),
+        success,
+        absent,
+        duration,
+        last_success,
+        stale,
+        interval,
+        series,
+        runs,
+        failures,
+    ]

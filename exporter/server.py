@@ -174,6 +174,8 @@ class App:
             else:
                 outcome = "ok" if st.last_ok else "FAILED"
             age = f"{now - st.last_success:.0f}s ago" if st.last_success else "never"
+            if st.stale(now):
+                age += " (STALE: older than 3 intervals)"
             rows.append(
                 f"<tr><td>{html.escape(name)}</td><td>{st.interval:g}s</td>"
                 f"<td>{outcome}</td><td>{age}</td><td>{st.series}</td>"

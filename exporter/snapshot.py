@@ -7,6 +7,7 @@ collector, so /metrics costs the same however slow OpenStack is.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -14,11 +15,16 @@ from prometheus_client.metrics_core import Metric
 
 from exporter.collectors import Finding
 
+# Data older than this many intervals is stale: the one definition behind the landing page,
+# openstack_exporter_collector_stale and the OpenStackExporterDataStale alert.
+STALE_AFTER_INTERVALS = 3
+
 
 @dataclass(frozen=True, slots=True)
 class CollectorState:
     name: str
     interval: float
+    registered: float = field(default_factory=time.time)
     families: tuple[Metric, ...] = ()
     runs: int = 0
     failures: int = 0
@@ -34,6 +40,12 @@ class CollectorState:
     @property
     def has_run(self) -> bool:
         return self.runs > 0
+
+    def stale(self, now: float) -> bool:
+        """Whether the served data (or, before any success, the wait for it) is older than
+        ``STALE_AFTER_INTERVALS`` intervals."""
+        since = self.registered if self.last_success is None else self.last_success
+        return now - since > STALE_AFTER_INTERVALS * self.interval
 
 
 @dataclass(slots=True)

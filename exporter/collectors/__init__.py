@@ -7,19 +7,27 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import Metric
 
-CollectFn = Callable[[Connection, "CollectorSettings"], "list[Metric] | Findings"]
+from exporter.api import Api
+from exporter.api import ServiceAbsent as ServiceAbsent
+
+CollectFn = Callable[[Api, "CollectorSettings"], "list[Metric] | Findings"]
 
 
 @dataclass(frozen=True, slots=True)
 class CollectorSettings:
-    """What one collector run needs to know: its interval and its own options."""
+    """What one collector run needs to know: its interval, deadline and its own options."""
 
     interval: float
     api_timeout: float
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Seconds a run may take before it is abandoned and counted as failed; 0 means the interval.
+    timeout: float = 0.0
+
+    @property
+    def deadline(self) -> float:
+        return self.timeout or self.interval
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +63,6 @@ class Findings:
 
     families: list[Metric]
     items: list[Finding]
-
-
-class ServiceAbsent(Exception):  # noqa: N818 - it is an outcome, not an error
-    """The cloud does not deploy the service this collector watches: normal, not a failure."""
 
 
 _REGISTRY: dict[str, CollectorSpec] = {}

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from openstack.connection import Connection
+from exporter.api import Api
 
 PROJECT_OPTIONS: dict[str, Any] = {"projects": [], "exclude_projects": [], "domains": []}
 
@@ -21,23 +21,28 @@ class ProjectRow:
     enabled: bool
 
 
-def select_projects(conn: Connection, options: Mapping[str, Any]) -> list[ProjectRow]:
+def select_projects(api: Api, options: Mapping[str, Any]) -> list[ProjectRow]:
     """Keystone's projects (1 call), narrowed by ``projects``, ``exclude_projects`` and
     ``domains`` (each a list of IDs or names; empty means no restriction)."""
     include, exclude = set(options["projects"]), set(options["exclude_projects"])
     domains = set(options["domains"])
     rows = []
-    domain_names = {d.id: d.name for d in conn.identity.domains()} if domains else {}
-    for p in conn.identity.projects():
-        if p.is_domain:
+    domain_names = (
+        {d["id"]: d.get("name") for d in api.get("identity", "/domains", "domains")}
+        if domains
+        else {}
+    )
+    for p in api.get("identity", "/projects", "projects"):
+        pid, name, domain_id = str(p["id"]), str(p.get("name") or ""), p.get("domain_id") or ""
+        if p.get("is_domain"):
             continue
-        if include and p.id not in include and p.name not in include:
+        if include and pid not in include and name not in include:
             continue
-        if p.id in exclude or p.name in exclude:
+        if pid in exclude or name in exclude:
             continue
-        if domains and p.domain_id not in domains and domain_names.get(p.domain_id) not in domains:
+        if domains and domain_id not in domains and domain_names.get(domain_id) not in domains:
             continue
-        rows.append(ProjectRow(p.id, p.name or "", p.domain_id or "", bool(p.is_enabled)))
+        rows.append(ProjectRow(pid, name, str(domain_id), bool(p.get("enabled"))))
     return sorted(rows, key=lambda r: r.id)
 
 
@@ -53,7 +58,7 @@ class RateLimit:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def acquire(self) -> None:
+    def acquire(self, api: Api) -> None:
         if not self.interval:
             return
         with self._lock:
@@ -61,4 +66,4 @@ class RateLimit:
             wait = self._next - now
             self._next = max(now, self._next) + self.interval
         if wait > 0:
-            time.sleep(wait)
+            api.sleep(wait)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
@@ -28,27 +29,27 @@ class ServiceRow:
         return (self.binary, self.host, self.zone)
 
 
-def schedulable(svc: object) -> bool:
+def schedulable(svc: Mapping[str, Any]) -> bool:
     """Whether the scheduler may place servers on a nova-compute: enabled, up, not forced down."""
     return (
-        getattr(svc, "state", None) == "up"
-        and getattr(svc, "status", None) == "enabled"
-        and not getattr(svc, "is_forced_down", False)
+        svc.get("state") == "up"
+        and svc.get("status") == "enabled"
+        and not svc.get("forced_down", False)
     )
 
 
-def row(svc: object) -> ServiceRow:
-    """One service from an SDK resource (compute or block-storage Service)."""
-    status = (getattr(svc, "status", "") or "").lower()
+def row(svc: Mapping[str, Any]) -> ServiceRow:
+    """One service of an ``os-services`` body (Nova or Cinder: the same shape)."""
+    forced = svc.get("forced_down")  # Nova from 2.11; Cinder has none
     return ServiceRow(
-        binary=getattr(svc, "binary", "") or "",
-        host=getattr(svc, "host", "") or "",
-        zone=getattr(svc, "availability_zone", "") or "",
-        up=(getattr(svc, "state", "") or "").lower() == "up",
-        enabled=status == "enabled",
-        forced_down=getattr(svc, "is_forced_down", None),
-        last_seen=timestamp(getattr(svc, "updated_at", None)),
-        disabled_reason=getattr(svc, "disabled_reason", "") or "",
+        binary=str(svc.get("binary") or ""),
+        host=str(svc.get("host") or ""),
+        zone=str(svc.get("zone") or ""),
+        up=str(svc.get("state") or "").lower() == "up",
+        enabled=str(svc.get("status") or "").lower() == "enabled",
+        forced_down=None if forced is None else bool(forced),
+        last_seen=timestamp(svc.get("updated_at")),
+        disabled_reason=str(svc.get("disabled_reason") or ""),
     )
 
 

@@ -12,13 +12,11 @@ wants a token is an API that is alive.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
-from exporter.connection import CatalogEndpoint, catalog
+from exporter.api import CatalogEndpoint
+from exporter.collectors import Api, CollectorSettings, collector
 
 LABELS = ["service_type", "interface", "region_id"]
 _BG = "(Keystone catalog; probed in background)"
@@ -31,10 +29,9 @@ _MAX_PARALLEL = 8
     help="Whether each Keystone catalog endpoint answers, and how fast",
     options={"interface": "public", "region": "", "service_types": []},
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    endpoints = select(catalog(conn), settings)
-    with ThreadPoolExecutor(max_workers=max(1, min(_MAX_PARALLEL, len(endpoints)))) as pool:
-        results = list(pool.map(lambda ep: probe(conn, ep, settings.api_timeout), endpoints))
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    endpoints = select(api.catalog(), settings)
+    results = api.parallel(lambda ep: probe(api, ep), endpoints, _MAX_PARALLEL)
     return endpoint_families(results)
 
 
@@ -54,12 +51,12 @@ def select(endpoints: list[CatalogEndpoint], settings: CollectorSettings) -> lis
     return list(chosen.values())
 
 
-def probe(
-    conn: Connection, ep: CatalogEndpoint, timeout: float
-) -> tuple[CatalogEndpoint, int | None, float]:
+def probe(api: Api, ep: CatalogEndpoint) -> tuple[CatalogEndpoint, int | None, float]:
+    """Not a checked read: any answer below 500 is an API alive, whatever its body."""
+    timeout = min(api.api_timeout, api.remaining(ep.service_type, ep.url))
     start = time.perf_counter()
     try:
-        resp = conn.session.get(
+        resp = api.conn.session.get(
             ep.url, authenticated=False, raise_exc=False, timeout=timeout, connect_retries=0
         )
         status: int | None = resp.status_code

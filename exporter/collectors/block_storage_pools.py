@@ -19,12 +19,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors.block_storage_services import SERVICE_TYPES
-from exporter.connection import require_service
 
 GIB = 2**30
 _BG = "(Cinder scheduler-stats; collected in background)"
@@ -36,9 +34,10 @@ _BG = "(Cinder scheduler-stats; collected in background)"
     help="Cinder pools: capacity, free, provisioned",
     access=(("block-storage", "/v3/*/scheduler-stats/get_pools"),),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    require_service(conn, SERVICE_TYPES)
-    return pool_families(list(conn.block_storage.backend_pools()))
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    api.require_service(SERVICE_TYPES)
+    pools = api.get("block-storage", "/scheduler-stats/get_pools", "pools", params={"detail": True})
+    return pool_families(pools)
 
 
 def gib(value: Any) -> float | None:
@@ -73,7 +72,7 @@ def available_gib(caps: dict[str, Any]) -> float:
     return max(0.0, room)
 
 
-def pool_families(pools: list) -> list[Metric]:
+def pool_families(pools: list[dict[str, Any]]) -> list[Metric]:
     L = ["pool"]  # noqa: N806
 
     def gauge(name: str, what: str) -> GaugeMetricFamily:
@@ -96,9 +95,9 @@ def pool_families(pools: list) -> list[Metric]:
         f"Driver facts of a pool, for joins {_BG}.",
         labels=["pool", "volume_backend_name", "storage_protocol", "vendor_name", "driver_version"],
     )
-    for pool in sorted(pools, key=lambda p: p.name):
-        caps = pool.capabilities or {}
-        labels = [pool.name]
+    for pool in sorted(pools, key=lambda p: str(p["name"])):
+        caps = pool.get("capabilities") or {}
+        labels = [str(pool["name"])]
         total_v, free_v = gib(caps.get("total_capacity_gb")), gib(caps.get("free_capacity_gb"))
         for fam, value in (
             (capacity, total_v),

@@ -17,15 +17,14 @@ to deleted servers.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
-from openstack.connection import Connection
-
-from exporter import listing
-from exporter.collectors import CollectorSettings, Finding, Findings, collector
+from exporter.collectors import Api, CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, problem_result
+from exporter.collectors._servers import servers
 from exporter.collectors.block_storage_services import SERVICE_TYPES
-from exporter.connection import require_service, timestamp
+from exporter.connection import timestamp
 
 # Transitional states per cinder's api-ref (volumes, snapshots, backups).
 TRANSITIONAL = {
@@ -61,13 +60,13 @@ TRANSITIONAL = {
         ("compute", "/v2.1/servers"),
     ),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    require_service(conn, SERVICE_TYPES)
-    volumes = list(conn.block_storage.volumes(details=True, all_projects=True))
-    snapshots = list(conn.block_storage.snapshots(details=True, all_projects=True))
-    backups = list(conn.block_storage.backups(details=True, all_projects=True))
-    servers = {s["id"] for s in listing.servers(conn, detail=False)}
-    found = classify(volumes, snapshots, backups, servers, settings.options["stuck"], time.time())
+def collect(api: Api, settings: CollectorSettings) -> Findings:
+    api.require_service(SERVICE_TYPES)
+    volumes, snapshots, backups = (
+        list(cinder_list(api, kind)) for kind in ("volumes", "snapshots", "backups")
+    )
+    existing = {s["id"] for s in servers(api, detail=False)}
+    found = classify(volumes, snapshots, backups, existing, settings.options["stuck"], time.time())
     return problem_result(
         "openstack_block_storage_problem",
         "Volumes, snapshots and backups with a problem, by project, problem and time since the "
@@ -77,9 +76,30 @@ def collect(conn: Connection, settings: CollectorSettings) -> Findings:
     )
 
 
-def _state(kind: str, item: Any, stuck: float, now: float) -> str | None:
-    status = (item.status or "").lower()
-    since = timestamp(item.updated_at)
+# Where each list body names the owning project (backups from 3.18).
+# https://docs.openstack.org/api-ref/block-storage/v3/#backups-backups
+PROJECT_KEYS = {
+    "volume": "os-vol-tenant-attr:tenant_id",
+    "snapshot": "os-extended-snapshot-attributes:project_id",
+    "backup": "os-backup-project-attr:project_id",
+}
+CINDER_MICROVERSION = "3.18"
+
+
+def cinder_list(api: Api, kind: str) -> Iterator[dict[str, Any]]:
+    """Every volume, snapshot or backup (``kind`` plural) of all projects, page by page."""
+    return api.pages(
+        "block-storage",
+        f"/{kind}/detail",
+        kind,
+        {"all_tenants": "True"},
+        microversion=CINDER_MICROVERSION,
+    )
+
+
+def _state(kind: str, item: dict[str, Any], stuck: float, now: float) -> str | None:
+    status = str(item.get("status") or "").lower()
+    since = timestamp(item.get("updated_at"))
     if status.startswith("error"):
         return status  # error, error_deleting, error_extending, error_restoring, ...
     if status in TRANSITIONAL[kind] and since is not None and now - since > stuck:
@@ -88,16 +108,21 @@ def _state(kind: str, item: Any, stuck: float, now: float) -> str | None:
 
 
 def classify(
-    volumes: list, snapshots: list, backups: list, servers: set[str], stuck: float, now: float
+    volumes: list[dict[str, Any]],
+    snapshots: list[dict[str, Any]],
+    backups: list[dict[str, Any]],
+    servers: set[str],
+    stuck: float,
+    now: float,
 ) -> list[Finding]:
     found = []
     for kind, items in (("volume", volumes), ("snapshot", snapshots), ("backup", backups)):
         for item in items:
             problem = _state(kind, item, stuck, now)
-            if problem is None and kind == "volume" and (item.status or "") == "in-use":
+            if problem is None and kind == "volume" and item.get("status") == "in-use":
                 gone = [
                     a.get("server_id")
-                    for a in item.attachments or []
+                    for a in item.get("attachments") or []
                     if a.get("server_id") and a.get("server_id") not in servers
                 ]
                 problem = "attached_to_deleted_server" if gone else None
@@ -105,11 +130,11 @@ def classify(
                 found.append(
                     Finding(
                         kind,
-                        item.id,
-                        item.project_id or "",
+                        str(item["id"]),
+                        str(item.get(PROJECT_KEYS[kind]) or ""),
                         problem,
-                        item.status or "",
-                        timestamp(item.updated_at),
+                        str(item.get("status") or ""),
+                        timestamp(item.get("updated_at")),
                     )
                 )
     return found

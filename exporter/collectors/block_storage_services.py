@@ -6,12 +6,10 @@ A cloud without Cinder is normal: the run is reported as skipped, not failed.
 
 from __future__ import annotations
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import Metric
 
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._service_state import families, row
-from exporter.connection import require_service
 
 SERVICE_TYPES = ("block-storage", "volumev3", "volume", "block-store")
 
@@ -22,7 +20,7 @@ SERVICE_TYPES = ("block-storage", "volumev3", "volume", "block-store")
     help="Cinder services: state, status",
     access=(("block-storage", "/v3/*/os-services"),),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    require_service(conn, SERVICE_TYPES)
-    rows = [row(svc) for svc in conn.block_storage.services()]
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    api.require_service(SERVICE_TYPES)
+    rows = [row(svc) for svc in api.get("block-storage", "/os-services", "services")]
     return families("openstack_block_storage_service", "Cinder os-services", rows)

@@ -9,11 +9,13 @@ Cost per run: 2 API calls (``GET /os-aggregates``, ``GET /os-services?binary=nov
 
 from __future__ import annotations
 
-from openstack.connection import Connection
+from typing import Any
+
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._service_state import schedulable
+from exporter.collectors.compute_services import MICROVERSION as SERVICES_MICROVERSION
 
 _BG = "(Nova os-aggregates; collected in background)"
 
@@ -24,13 +26,23 @@ _BG = "(Nova os-aggregates; collected in background)"
     help="Host aggregates, availability zones and schedulable compute hosts",
     access=(("compute", "/v2.1/os-aggregates"), ("compute", "/v2.1/os-services")),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    aggregates = list(conn.compute.aggregates())
-    services = list(conn.compute.services(binary="nova-compute"))
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    aggregates = api.get("compute", "/os-aggregates", "aggregates")
+    services = nova_computes(api)
     return [*aggregate_families(aggregates), schedulable_family(services)]
 
 
-def aggregate_families(aggregates: list) -> list[Metric]:
+def nova_computes(api: Api) -> list[dict[str, Any]]:
+    return api.get(
+        "compute",
+        "/os-services",
+        "services",
+        params={"binary": "nova-compute"},
+        microversion=SERVICES_MICROVERSION,
+    )
+
+
+def aggregate_families(aggregates: list[dict[str, Any]]) -> list[Metric]:
     hosts = InfoMetricFamily(
         "openstack_compute_aggregate_host",
         f"Membership of a host in a host aggregate, with the aggregate's zone {_BG}.",
@@ -43,20 +55,20 @@ def aggregate_families(aggregates: list) -> list[Metric]:
         labels=["aggregate", "key", "value"],
     )
     seen_hosts: set[tuple[str, str]] = set()
-    for agg in sorted(aggregates, key=lambda a: a.name or ""):
-        zone = agg.availability_zone or ""
-        for host in sorted(set(agg.hosts or [])):
-            if (agg.name, host) not in seen_hosts:
-                seen_hosts.add((agg.name, host))
-                hosts.add_metric([agg.name, host, zone], {})
-        for key, value in sorted((agg.metadata or {}).items()):
+    for agg in sorted(aggregates, key=lambda a: a.get("name") or ""):
+        name, zone = str(agg.get("name") or ""), str(agg.get("availability_zone") or "")
+        for host in sorted(set(agg.get("hosts") or [])):
+            if (name, host) not in seen_hosts:
+                seen_hosts.add((name, host))
+                hosts.add_metric([name, host, zone], {})
+        for key, value in sorted((agg.get("metadata") or {}).items()):
             if key == "availability_zone":
                 continue  # already the zone label above
-            metadata.add_metric([agg.name, key, str(value)], {})
+            metadata.add_metric([name, key, str(value)], {})
     return [hosts, metadata]
 
 
-def schedulable_family(services: list) -> Metric:
+def schedulable_family(services: list[dict[str, Any]]) -> Metric:
     fam = GaugeMetricFamily(
         "openstack_compute_host_schedulable",
         "Whether the scheduler may place new servers on the host: its nova-compute is enabled, "
@@ -65,10 +77,10 @@ def schedulable_family(services: list) -> Metric:
     )
     best: dict[tuple[str, str], bool] = {}
     for svc in services:
-        if svc.binary != "nova-compute":
+        if svc.get("binary") != "nova-compute":
             continue
         ok = schedulable(svc)
-        key = (svc.host or "", svc.availability_zone or "")
+        key = (str(svc.get("host") or ""), str(svc.get("zone") or ""))
         best[key] = best.get(key, True) and ok
     for key, ok in sorted(best.items()):
         fam.add_metric(list(key), float(ok))

@@ -1,7 +1,7 @@
 """Flavors, public and private, and what each asks of Placement.
 
-Cost per run: 1 API call (``GET /flavors/detail?is_public=None``; extra specs are in the body
-from microversion 2.61), plus one ``os-extra_specs`` call per flavor on older clouds.
+Cost per run: 1 API call per 1,000 flavors (``GET /flavors/detail?is_public=None`` at
+microversion 2.61, which puts the extra specs in the body).
 
     openstack_compute_flavor_info{flavor_id="10",flavor_name="c1.pinned",is_public="true"} 1.0
     openstack_compute_flavor_resource_request{flavor_id="10",resource_class="PCPU"} 4.0
@@ -11,33 +11,47 @@ from microversion 2.61), plus one ``os-extra_specs`` call per flavor on older cl
 
 from __future__ import annotations
 
-from openstack.connection import Connection
+from typing import Any
+
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
 from exporter.capacity import AGGREGATE_KEY_PREFIX, request_for
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
 
 MIB, GIB = 2**20, 2**30
 _BG = "(Nova flavors; collected in background)"
 _SCHEDULING_PREFIXES = ("hw:cpu_policy", "resources:", "trait:", AGGREGATE_KEY_PREFIX)
 
 
-def list_flavors(conn: Connection) -> list:
+# Extra specs are in the flavor body from 2.61 (Rocky).
+# https://docs.openstack.org/api-ref/compute/#list-flavors-with-details
+FLAVOR_MICROVERSION = "2.61"
+
+
+def list_flavors(api: Api) -> list[dict[str, Any]]:
     # is_public=None is how an admin asks Nova for public and private flavors alike.
-    return list(conn.compute.flavors(details=True, get_extra_specs=True, is_public="None"))
+    return list(
+        api.pages(
+            "compute",
+            "/flavors/detail",
+            "flavors",
+            {"is_public": "None"},
+            microversion=FLAVOR_MICROVERSION,
+        )
+    )
 
 
 @collector(
     "compute_flavors",
     interval=300,
     help="Flavors: size, visibility, Placement request",
-    access=(("compute", "/v2.1/flavors/detail"), ("compute", "/v2.1/flavors/*/os-extra_specs")),
+    access=(("compute", "/v2.1/flavors/detail"),),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    return flavor_families(list_flavors(conn))
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    return flavor_families(list_flavors(api))
 
 
-def flavor_families(flavors: list) -> list[Metric]:
+def flavor_families(flavors: list[dict[str, Any]]) -> list[Metric]:
     info = InfoMetricFamily(
         "openstack_compute_flavor",
         f"A flavor, for joins by flavor_id {_BG}.",
@@ -76,21 +90,22 @@ def flavor_families(flavors: list) -> list[Metric]:
         f"resources:*, trait:*, aggregate_instance_extra_specs:*) {_BG}.",
         labels=["flavor_id", "key", "value"],
     )
-    for f in sorted(flavors, key=lambda f: f.id):
-        info.add_metric([f.id, f.name, str(bool(f.is_public)).lower()], {})
-        vcpus.add_metric([f.id], f.vcpus or 0)
-        ram.add_metric([f.id], (f.ram or 0) * MIB)
-        disk.add_metric([f.id], (f.disk or 0) * GIB)
-        ephemeral.add_metric([f.id], (f.ephemeral or 0) * GIB)
-        swap.add_metric([f.id], int(f.swap or 0) * MIB)
+    for f in sorted(flavors, key=lambda f: str(f["id"])):
+        fid, public = str(f["id"]), f.get("os-flavor-access:is_public", True)
+        info.add_metric([fid, str(f.get("name") or ""), str(bool(public)).lower()], {})
+        vcpus.add_metric([fid], f.get("vcpus") or 0)
+        ram.add_metric([fid], (f.get("ram") or 0) * MIB)
+        disk.add_metric([fid], (f.get("disk") or 0) * GIB)
+        ephemeral.add_metric([fid], (f.get("OS-FLV-EXT-DATA:ephemeral") or 0) * GIB)
+        swap.add_metric([fid], int(f.get("swap") or 0) * MIB)
         req = request_for(f)
         for rc, amount in sorted(req.resources.items()):
-            request.add_metric([f.id, rc], amount)
+            request.add_metric([fid, rc], amount)
         for trait in sorted(req.required):
-            traits.add_metric([f.id, trait, "required"], {})
+            traits.add_metric([fid, trait, "required"], {})
         for trait in sorted(req.forbidden):
-            traits.add_metric([f.id, trait, "forbidden"], {})
-        for key, value in sorted((f.extra_specs or {}).items()):
+            traits.add_metric([fid, trait, "forbidden"], {})
+        for key, value in sorted((f.get("extra_specs") or {}).items()):
             if key.startswith(_SCHEDULING_PREFIXES):
-                specs.add_metric([f.id, key, str(value)], {})
+                specs.add_metric([fid, key, str(value)], {})
     return [info, vcpus, ram, disk, ephemeral, swap, request, traits, specs]

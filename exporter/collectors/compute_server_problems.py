@@ -24,11 +24,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from openstack.connection import Connection
-
-from exporter import listing
-from exporter.collectors import CollectorSettings, Finding, Findings, collector
+from exporter.collectors import Api, CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, problem_result
+from exporter.collectors._servers import servers
 from exporter.connection import timestamp
 
 THRESHOLDS = {
@@ -47,9 +45,8 @@ THRESHOLDS = {
     options={**THRESHOLDS, **DETAIL_OPTION, "page_size": 1000},
     access=(("compute", "/v2.1/servers/detail"),),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    servers = listing.servers(conn, settings.options["page_size"])
-    found = classify(servers, settings.options, time.time())
+def collect(api: Api, settings: CollectorSettings) -> Findings:
+    found = classify(servers(api, settings.options["page_size"]), settings.options, time.time())
     return problem_result(
         "openstack_compute_server_problem",
         "Servers with a problem, by project, problem and time since the server last changed "

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter import listing
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
+from exporter.collectors._servers import servers
 
 
 @collector(
@@ -27,10 +26,10 @@ from exporter.collectors import CollectorSettings, collector
     options={"page_size": 1000},
     access=(("compute", "/v2.1/servers/detail"),),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
     counts = Counter(
         (s.get("OS-EXT-SRV-ATTR:host") or "", s.get("status") or "UNKNOWN")
-        for s in listing.servers(conn, settings.options["page_size"])
+        for s in servers(api, settings.options["page_size"])
     )
     return [server_family(counts)]
 

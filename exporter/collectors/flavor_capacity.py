@@ -21,8 +21,8 @@ longer default interval. Series: flavors × compute hosts.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
 from exporter.capacity import (
@@ -34,10 +34,10 @@ from exporter.capacity import (
     request_for,
     trees,
 )
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._service_state import schedulable
+from exporter.collectors.compute_aggregates import nova_computes
 from exporter.collectors.compute_flavors import list_flavors
-from exporter.connection import require_service
 
 
 @collector(
@@ -51,42 +51,40 @@ from exporter.connection import require_service
         ("placement", "/resource_providers/*/usages"),
         ("placement", "/resource_providers/*/traits"),
         ("compute", "/v2.1/flavors/detail"),
-        ("compute", "/v2.1/flavors/*/os-extra_specs"),
         ("compute", "/v2.1/os-services"),
         ("compute", "/v2.1/os-aggregates"),
     ),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    require_service(conn, ("placement",))
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    api.require_service(("placement",))
     wanted = set(settings.options["flavors"])
-    flavors = [f for f in list_flavors(conn) if not wanted or f.name in wanted]
-    hosts = host_states(conn)
-    metadata = host_aggregate_metadata(conn)
-    providers = fetch_providers(conn, settings.options["parallel"], traits=True)
+    flavors = [f for f in list_flavors(api) if not wanted or f.get("name") in wanted]
+    hosts = host_states(nova_computes(api))
+    metadata = host_aggregate_metadata(api.get("compute", "/os-aggregates", "aggregates"))
+    providers = fetch_providers(api, settings.options["parallel"], traits=True)
     return [capacity_family(flavors, providers, hosts, metadata)]
 
 
-def host_states(conn: Connection) -> dict[str, tuple[str, bool]]:
+def host_states(services: list[dict[str, Any]]) -> dict[str, tuple[str, bool]]:
     """nova-compute host → (zone, schedulable)."""
     out: dict[str, tuple[str, bool]] = {}
-    for svc in conn.compute.services(binary="nova-compute"):
-        if svc.binary != "nova-compute":
+    for svc in services:
+        if svc.get("binary") != "nova-compute":
             continue
-        ok = schedulable(svc)
-        out[svc.host] = (svc.availability_zone or "", ok)
+        out[str(svc.get("host") or "")] = (str(svc.get("zone") or ""), schedulable(svc))
     return out
 
 
-def host_aggregate_metadata(conn: Connection) -> dict[str, list[dict[str, str]]]:
+def host_aggregate_metadata(aggregates: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = {}
-    for agg in conn.compute.aggregates():
-        for host in agg.hosts or []:
-            out.setdefault(host, []).append(dict(agg.metadata or {}))
+    for agg in aggregates:
+        for host in agg.get("hosts") or []:
+            out.setdefault(host, []).append(dict(agg.get("metadata") or {}))
     return out
 
 
 def capacity_family(
-    flavors: list,
+    flavors: list[dict[str, Any]],
     providers: list[ProviderState],
     hosts: Mapping[str, tuple[str, bool]],
     metadata: Mapping[str, list[dict[str, str]]],
@@ -99,12 +97,8 @@ def capacity_family(
     )
     by_root = trees(providers)
     roots = {p.root_uuid: p.name for p in providers if p.parent_uuid is None}
-    requests: list[tuple[object, FlavorRequest]] = [
-        (
-            f,
-            request_for(f),
-        )
-        for f in sorted(flavors, key=lambda f: f.id)
+    requests: list[tuple[dict[str, Any], FlavorRequest]] = [
+        (f, request_for(f)) for f in sorted(flavors, key=lambda f: str(f["id"]))
     ]
     for root_uuid, host in sorted(roots.items(), key=lambda kv: kv[1]):
         if host not in hosts:
@@ -115,5 +109,5 @@ def capacity_family(
             n = 0
             if schedulable and aggregate_allows(req, metadata.get(host, [])):
                 n = free_instances(req, tree)
-            fam.add_metric([f.id, f.name, host, zone], n)
+            fam.add_metric([str(f["id"]), str(f.get("name") or ""), host, zone], n)
     return fam

@@ -14,11 +14,9 @@ resolved to service types from the token's catalog.
 
 from __future__ import annotations
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
-from exporter.connection import catalog
+from exporter.collectors import Api, CollectorSettings, collector
 
 _BG = "(Keystone unified limits; collected in background)"
 
@@ -29,8 +27,8 @@ _BG = "(Keystone unified limits; collected in background)"
     help="Keystone unified limits",
     access=(("identity", "/v3/registered_limits"), ("identity", "/v3/limits")),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    types = {ep.service_id: ep.service_type for ep in catalog(conn)}
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    types = {ep.service_id: ep.service_type for ep in api.catalog()}
     registered = GaugeMetricFamily(
         "openstack_identity_registered_limit",
         f"Default limit of a resource for every project, in the resource's own unit {_BG}.",
@@ -41,19 +39,21 @@ def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
         f"Limit of a resource for one project, overriding the registered default {_BG}.",
         labels=["project_id", "service_type", "resource", "region_id"],
     )
-    for lim in conn.identity.registered_limits():
+    for lim in api.get("identity", "/registered_limits", "registered_limits"):
+        service = str(lim.get("service_id") or "")
         registered.add_metric(
-            [types.get(lim.service_id, lim.service_id), lim.resource_name, lim.region_id or ""],
-            lim.default_limit,
+            [types.get(service, service), str(lim["resource_name"]), lim.get("region_id") or ""],
+            float(lim["default_limit"]),
         )
-    for lim in conn.identity.limits():
+    for lim in api.get("identity", "/limits", "limits"):
+        service = str(lim.get("service_id") or "")
         project.add_metric(
             [
-                lim.project_id or "",
-                types.get(lim.service_id, lim.service_id),
-                lim.resource_name,
-                lim.region_id or "",
+                str(lim.get("project_id") or ""),
+                types.get(service, service),
+                str(lim["resource_name"]),
+                lim.get("region_id") or "",
             ],
-            lim.resource_limit,
+            float(lim["resource_limit"]),
         )
     return [registered, project]

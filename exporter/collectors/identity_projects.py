@@ -9,10 +9,9 @@ domain name). A deleted project vanishes after the next run; a disabled one is m
 
 from __future__ import annotations
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._projects import PROJECT_OPTIONS, select_projects
 
 
@@ -23,7 +22,7 @@ from exporter.collectors._projects import PROJECT_OPTIONS, select_projects
     options=PROJECT_OPTIONS,
     access=(("identity", "/v3/projects"), ("identity", "/v3/domains")),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
     info = InfoMetricFamily(
         "openstack_identity_project",
         "A Keystone project, for joins by project_id (Keystone projects; collected in background).",
@@ -34,7 +33,7 @@ def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
         "Whether the project is enabled (Keystone projects; collected in background).",
         labels=["project_id"],
     )
-    for p in select_projects(conn, settings.options):
+    for p in select_projects(api, settings.options):
         info.add_metric([p.id, p.name, p.domain_id, str(p.enabled).lower()], {})
         enabled.add_metric([p.id], float(p.enabled))
     return [info, enabled]

@@ -7,11 +7,13 @@ skipped; no agents is an empty result.
 
 from __future__ import annotations
 
-from openstack.connection import Connection
+from collections.abc import Iterable
+from typing import Any
+
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
-from exporter.connection import require_service, timestamp
+from exporter.collectors import Api, CollectorSettings, collector
+from exporter.connection import timestamp
 
 LABELS = ["agent_type", "binary", "host", "zone"]
 _BG = "(Neutron agents; collected in background)"
@@ -23,12 +25,12 @@ _BG = "(Neutron agents; collected in background)"
     help="Neutron agents: alive, admin_state_up",
     access=(("network", "/v2.0/agents"),),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    require_service(conn, ("network",))
-    return agent_families(conn.network.agents())
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    api.require_service(("network",))
+    return agent_families(api.pages("network", "/agents", "agents"))
 
 
-def agent_families(agents: object) -> list[Metric]:
+def agent_families(agents: Iterable[dict[str, Any]]) -> list[Metric]:
     up = GaugeMetricFamily(
         "openstack_network_agent_up",
         f"Whether Neutron reports the agent alive {_BG}.",
@@ -45,15 +47,15 @@ def agent_families(agents: object) -> list[Metric]:
         labels=LABELS,
     )
     rows: dict[tuple[str, ...], tuple[bool, bool, float | None]] = {}
-    for agent in agents:  # type: ignore[attr-defined]
+    for agent in agents:
         key = (
-            agent.agent_type or "",
-            agent.binary or "",
-            agent.host or "",
-            agent.availability_zone or "",
+            str(agent.get("agent_type") or ""),
+            str(agent.get("binary") or ""),
+            str(agent.get("host") or ""),
+            str(agent.get("availability_zone") or ""),
         )
-        alive, admin_up = bool(agent.is_alive), bool(agent.is_admin_state_up)
-        last = timestamp(agent.last_heartbeat_at)
+        alive, admin_up = bool(agent.get("alive")), bool(agent.get("admin_state_up"))
+        last = timestamp(agent.get("heartbeat_timestamp"))
         if key in rows:  # one agent per (type, binary, host) in Neutron; be safe anyway
             o_alive, o_admin, o_last = rows[key]
             alive, admin_up = alive and o_alive, admin_up and o_admin

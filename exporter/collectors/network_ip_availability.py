@@ -13,11 +13,11 @@ networks' subnets with ``external_only: true`` (for clouds with many project net
 
 from __future__ import annotations
 
-from openstack.connection import Connection
+from typing import Any
+
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
-from exporter.connection import require_service
+from exporter.collectors import Api, CollectorSettings, collector
 
 _BG = "(Neutron network-ip-availabilities; collected in background)"
 LABELS = ["network_id", "subnet_id", "ip_version"]
@@ -30,16 +30,23 @@ LABELS = ["network_id", "subnet_id", "ip_version"]
     options={"external_only": False},
     access=(("network", "/v2.0/network-ip-availabilities"), ("network", "/v2.0/networks")),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    require_service(conn, ("network",))
-    external = {n.id: n.name for n in conn.network.networks(is_router_external=True)}
-    availabilities = list(conn.network.network_ip_availabilities())
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    api.require_service(("network",))
+    external = {
+        str(n["id"]): str(n.get("name") or "")
+        for n in api.pages(
+            "network", "/networks", "networks", {"router:external": True, "fields": ["id", "name"]}
+        )
+    }
+    availabilities = list(
+        api.pages("network", "/network-ip-availabilities", "network_ip_availabilities")
+    )
     if settings.options["external_only"]:
-        availabilities = [a for a in availabilities if a.network_id in external]
+        availabilities = [a for a in availabilities if a.get("network_id") in external]
     return ip_families(availabilities, external)
 
 
-def ip_families(availabilities: list, external: dict[str, str]) -> list[Metric]:
+def ip_families(availabilities: list[dict[str, Any]], external: dict[str, str]) -> list[Metric]:
     capacity = GaugeMetricFamily(
         "openstack_network_subnet_ip_capacity",
         f"Addresses in the subnet's allocation pools (total_ips) {_BG}.",
@@ -63,18 +70,19 @@ def ip_families(availabilities: list, external: dict[str, str]) -> list[Metric]:
     )
     for net_id, name in sorted(external.items()):
         ext_info.add_metric([net_id, name or ""], {})
-    for net in sorted(availabilities, key=lambda a: a.network_id):
-        for sub in sorted(net.subnet_ip_availability or [], key=lambda s: s["subnet_id"]):
-            labels = [net.network_id, sub["subnet_id"], str(sub.get("ip_version", ""))]
+    for net in sorted(availabilities, key=lambda a: str(a["network_id"])):
+        net_id = str(net["network_id"])
+        for sub in sorted(net.get("subnet_ip_availability") or [], key=lambda s: s["subnet_id"]):
+            labels = [net_id, sub["subnet_id"], str(sub.get("ip_version", ""))]
             capacity.add_metric(labels, float(sub.get("total_ips") or 0))
             used.add_metric(labels, float(sub.get("used_ips") or 0))
             subnet_info.add_metric(
                 labels[:2],
                 {
-                    "network_name": net.network_name or "",
+                    "network_name": str(net.get("network_name") or ""),
                     "subnet_name": sub.get("subnet_name") or "",
                     "cidr": sub.get("cidr") or "",
-                    "project_id": net.project_id or "",
+                    "project_id": str(net.get("project_id") or net.get("tenant_id") or ""),
                 },
             )
     return [capacity, used, subnet_info, ext_info]

@@ -10,12 +10,9 @@ Cost per run: floating IPs, routers and ports of all projects (a page each unles
 
 from __future__ import annotations
 
-from openstack.connection import Connection
-
-from exporter import listing
-from exporter.collectors import CollectorSettings, Finding, Findings, collector
+from exporter.collectors import Api, CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, problem_result
-from exporter.connection import require_service
+from exporter.collectors._servers import servers
 
 
 @collector(
@@ -30,47 +27,54 @@ from exporter.connection import require_service
         ("compute", "/v2.1/servers/detail"),
     ),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    require_service(conn, ("network",))
+def collect(api: Api, settings: CollectorSettings) -> Findings:
+    api.require_service(("network",))
     found = []
-    for ip in conn.network.ips():
-        if not ip.port_id:
+    for ip in api.pages("network", "/floatingips", "floatingips"):
+        if not ip.get("port_id"):
             found.append(
                 Finding(
                     "floating_ip",
-                    ip.id,
-                    ip.project_id or "",
+                    str(ip["id"]),
+                    str(ip.get("project_id") or ""),
                     "floating_ip_unassociated",
-                    ip.floating_ip_address or "",
+                    str(ip.get("floating_ip_address") or ""),
                     None,
                 )
             )
-    active = {s["id"] for s in listing.servers(conn) if s.get("status") == "ACTIVE"}
+    active = {s["id"] for s in servers(api) if s.get("status") == "ACTIVE"}
     interfaces: set[str] = set()
-    for port in conn.network.ports():
-        owner = port.device_owner or ""
+    # Only the fields used: a port listing is the largest Neutron answer (openstack-exporter
+    # issue #540: an unfiltered one saturated Neutron).
+    fields = ["id", "project_id", "device_owner", "device_id", "status"]
+    for port in api.pages("network", "/ports", "ports", {"fields": fields}):
+        owner = str(port.get("device_owner") or "")
         if owner.startswith("network:router_interface"):
-            interfaces.add(port.device_id)
-        if owner.startswith("compute:") and port.status == "DOWN" and port.device_id in active:
+            interfaces.add(str(port.get("device_id")))
+        if (
+            owner.startswith("compute:")
+            and port.get("status") == "DOWN"
+            and port.get("device_id") in active
+        ):
             found.append(
                 Finding(
                     "port",
-                    port.id,
-                    port.project_id or "",
+                    str(port["id"]),
+                    str(port.get("project_id") or ""),
                     "port_down_on_active_server",
-                    port.status,
+                    "DOWN",
                     None,
                 )
             )
-    for router in conn.network.routers():
-        if not router.external_gateway_info and router.id in interfaces:
+    for router in api.pages("network", "/routers", "routers"):
+        if not router.get("external_gateway_info") and router.get("id") in interfaces:
             found.append(
                 Finding(
                     "router",
-                    router.id,
-                    router.project_id or "",
+                    str(router["id"]),
+                    str(router.get("project_id") or ""),
                     "router_without_gateway",
-                    router.status or "",
+                    str(router.get("status") or ""),
                     None,
                 )
             )

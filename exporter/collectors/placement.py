@@ -15,12 +15,10 @@ has no bulk form of either), ``parallel`` at a time. 1,000 hosts: 2,001 calls.
 
 from __future__ import annotations
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
 from exporter.capacity import ProviderState, fetch_providers
-from exporter.collectors import CollectorSettings, collector
-from exporter.connection import require_service
+from exporter.collectors import Api, CollectorSettings, collector
 
 LABELS = ["host", "resource_provider", "resource_class"]
 _BG = "(Placement; collected in background)"
@@ -40,9 +38,9 @@ _UNIT = (
         ("placement", "/resource_providers/*/usages"),
     ),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    require_service(conn, ("placement",))
-    return provider_families(fetch_providers(conn, settings.options["parallel"], traits=False))
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    api.require_service(("placement",))
+    return provider_families(fetch_providers(api, settings.options["parallel"], traits=False))
 
 
 def provider_families(providers: list[ProviderState]) -> list[Metric]:

@@ -14,17 +14,19 @@ Cost per run: 1 + providers calls of ``GET /resource_providers/{uuid}/allocation
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter import listing
-from exporter.collectors import CollectorSettings, Finding, Findings, collector
-from exporter.connection import require_service
+from exporter.capacity import PLACEMENT_MICROVERSION
+from exporter.collectors import Api, CollectorSettings, Finding, Findings, collector
+from exporter.collectors._servers import servers
 
 # Migrations whose allocations are gone or moved back to the server (nova api-ref statuses).
 FINISHED = {"completed", "confirmed", "reverted", "error", "failed", "cancelled", "done"}
+# Migrations carry their uuid (the allocation consumer) and page by marker from 2.59.
+# https://docs.openstack.org/api-ref/compute/#list-migrations
+MIGRATION_MICROVERSION = "2.59"
 _BG = "(Placement allocations against Nova servers; collected in background)"
 
 
@@ -40,21 +42,29 @@ _BG = "(Placement allocations against Nova servers; collected in background)"
         ("compute", "/v2.1/os-migrations"),
     ),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> Findings:
-    require_service(conn, ("placement",))
-    providers = list(conn.placement.resource_providers())
-    names = {p.id: p.name for p in providers}
-    roots = {p.id: names.get(p.root_provider_id, p.name) for p in providers}
+def collect(api: Api, settings: CollectorSettings) -> Findings:
+    api.require_service(("placement",))
+    mv = PLACEMENT_MICROVERSION
+    providers = api.get("placement", "/resource_providers", "resource_providers", microversion=mv)
+    names = {p["uuid"]: p.get("name") or p["uuid"] for p in providers}
+    roots = {p["uuid"]: names.get(p.get("root_provider_uuid"), names[p["uuid"]]) for p in providers}
 
-    def allocations(rp_id: str) -> tuple[str, dict]:
-        body = conn.placement.get(f"/resource_providers/{rp_id}/allocations").json()
-        return rp_id, body.get("allocations") or {}
+    def allocations(rp_id: str) -> tuple[str, dict[str, Any]]:
+        path = f"/resource_providers/{rp_id}/allocations"
+        return rp_id, api.get("placement", path, "allocations", dict, microversion=mv)
 
-    with ThreadPoolExecutor(max_workers=max(1, settings.options["parallel"])) as pool:
-        by_provider = list(pool.map(allocations, [p.id for p in providers]))
-    consumers = {s["id"] for s in listing.servers(conn, detail=False)}
+    by_provider = api.parallel(
+        allocations, [p["uuid"] for p in providers], settings.options["parallel"]
+    )
+    consumers = {s["id"] for s in servers(api, detail=False)}
     # Migration records name their allocation consumer by uuid (microversion 2.59).
-    consumers |= {m.id for m in conn.compute.migrations() if (m.status or "") not in FINISHED}
+    consumers |= {
+        m["uuid"]
+        for m in api.pages(
+            "compute", "/os-migrations", "migrations", microversion=MIGRATION_MICROVERSION
+        )
+        if str(m.get("status") or "") not in FINISHED
+    }
 
     count: Counter[str] = Counter()
     usage: Counter[tuple[str, str]] = Counter()

@@ -22,16 +22,14 @@ default 1-hour interval).
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.collectors import CollectorSettings, collector
+from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._projects import PROJECT_OPTIONS, RateLimit, select_projects
 from exporter.collectors.block_storage_services import SERVICE_TYPES as VOLUME_TYPES
-from exporter.connection import catalog
 
 LABELS = ["project_id", "service_type", "resource"]
 # Nova at 2.57: no nova-network quotas (gone at 2.36) and no injected files (gone at 2.57).
@@ -53,36 +51,41 @@ NOVA_QUOTA_MICROVERSION = "2.57"
         ("network", "/v2.0/quotas/*/default"),
     ),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
     opts = settings.options
-    projects = select_projects(conn, opts)
-    present = {ep.service_type for ep in catalog(conn)}
+    projects = select_projects(api, opts)
+    present = {ep.service_type for ep in api.catalog()}
     limiter = RateLimit(opts["max_rate"])
     limits: dict[tuple[str, str, str], float] = {}
 
-    def per_project(service: str, fetch: Any) -> None:
-        def one(pid: str) -> None:
-            limiter.acquire()
-            for resource, value in numeric(fetch(pid)).items():
-                limits[(pid, service, resource)] = value
+    def per_project(service: str, fetch: Callable[[str], dict[str, Any]]) -> None:
+        def one(pid: str) -> dict[str, float]:
+            limiter.acquire(api)
+            return numeric(fetch(pid))
 
-        with ThreadPoolExecutor(max_workers=max(1, opts["parallel"])) as pool:
-            list(pool.map(one, [p.id for p in projects]))
+        ids = [p.id for p in projects]
+        for pid, found in zip(ids, api.parallel(one, ids, opts["parallel"]), strict=True):
+            for resource, value in found.items():
+                limits[(pid, service, resource)] = value
 
     if "compute" in present:
         per_project(
             "compute",
-            lambda pid: conn.compute.get(
-                f"/os-quota-sets/{pid}", microversion=NOVA_QUOTA_MICROVERSION
-            ).json()["quota_set"],
+            lambda pid: api.get(
+                "compute",
+                f"/os-quota-sets/{pid}",
+                "quota_set",
+                dict,
+                microversion=NOVA_QUOTA_MICROVERSION,
+            ),
         )
     if present & set(VOLUME_TYPES):
         per_project(
             "block_storage",
-            lambda pid: conn.block_storage.get(f"/os-quota-sets/{pid}").json()["quota_set"],
+            lambda pid: api.get("block-storage", f"/os-quota-sets/{pid}", "quota_set", dict),
         )
     if "network" in present:
-        for (pid, resource), value in network_limits(conn, [p.id for p in projects]).items():
+        for (pid, resource), value in network_limits(api, [p.id for p in projects]).items():
             limits[(pid, "network", resource)] = value
     return [limit_family(limits)]
 
@@ -99,11 +102,14 @@ def numeric(quota_set: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def network_limits(conn: Connection, project_ids: list[str]) -> dict[tuple[str, str], float]:
+def network_limits(api: Api, project_ids: list[str]) -> dict[tuple[str, str], float]:
     if not project_ids:
         return {}
-    defaults = numeric(conn.network.get(f"/quotas/{project_ids[0]}/default").json()["quota"])
-    overrides = {q["project_id"]: numeric(q) for q in conn.network.get("/quotas").json()["quotas"]}
+    defaults = numeric(api.get("network", f"/quotas/{project_ids[0]}/default", "quota", dict))
+    overrides = {
+        str(q.get("project_id") or q.get("tenant_id")): numeric(q)
+        for q in api.get("network", "/quotas", "quotas")
+    }
     # Overrides of projects outside the selection (filtered out, or deleted from Keystone)
     # are ignored: only the selected projects are reported.
     return {

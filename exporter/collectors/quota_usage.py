@@ -21,14 +21,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from openstack.connection import Connection
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter import listing
-from exporter.collectors import CollectorSettings, collector
+from exporter.api import ApiError
+from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._projects import PROJECT_OPTIONS, select_projects
+from exporter.collectors._servers import servers
+from exporter.collectors.block_storage_problems import PROJECT_KEYS, cinder_list
 from exporter.collectors.block_storage_services import SERVICE_TYPES as VOLUME_TYPES
-from exporter.connection import catalog
+from exporter.collectors.compute_flavors import list_flavors
 
 COMPUTE = ("instances", "cores", "ram", "server_groups")
 BLOCK_STORAGE = ("volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes")
@@ -71,49 +72,73 @@ NETWORK = (
         ),
     ),
 )
-def collect(conn: Connection, settings: CollectorSettings) -> list[Metric]:
-    projects = [p.id for p in select_projects(conn, settings.options)]
-    present = {ep.service_type for ep in catalog(conn)}
+def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
+    projects = [p.id for p in select_projects(api, settings.options)]
+    present = {ep.service_type for ep in api.catalog()}
     usage: Counter[tuple[str, str, str]] = Counter()
     resources: dict[str, list[str]] = {}
     if "compute" in present:
-        usage.update(compute_usage(conn, settings.options["page_size"]))
+        usage.update(compute_usage(api, settings.options["page_size"]))
         resources["compute"] = list(COMPUTE)
     if present & set(VOLUME_TYPES):
-        counted, types = block_storage_usage(conn)
+        counted, types = block_storage_usage(api)
         usage.update(counted)
         resources["block_storage"] = [*BLOCK_STORAGE] + [
             f"{res}_{t}" for t in sorted(types) for res in ("volumes", "gigabytes", "snapshots")
         ]
     if "network" in present:
-        usage.update(network_usage(conn, settings.options["page_size"]))
+        usage.update(network_usage(api, settings.options["page_size"]))
         resources["network"] = list(NETWORK)
     return [usage_family(usage, projects, resources)]
 
 
-def compute_usage(conn: Connection, page_size: int) -> Counter:
+def compute_usage(api: Api, page_size: int) -> Counter:
     out: Counter[tuple[str, str, str]] = Counter()
     sizes: dict[str, tuple[int, int]] | None = None
-    for server in listing.servers(conn, page_size):
+    for server in servers(api, page_size):
         pid = server.get("tenant_id") or ""
         flavor = server.get("flavor") or {}
         vcpus, ram = flavor.get("vcpus"), flavor.get("ram")
         if vcpus is None or ram is None:  # a flavor since deleted can lack its sizes
             if sizes is None:
                 sizes = {
-                    f.id: (f.vcpus or 0, f.ram or 0)
-                    for f in conn.compute.flavors(details=True, is_public="None")
+                    str(f["id"]): (f.get("vcpus") or 0, f.get("ram") or 0)
+                    for f in list_flavors(api)
                 }
             vcpus, ram = sizes.get(flavor.get("id"), (0, 0))
         out[(pid, "compute", "instances")] += 1
         out[(pid, "compute", "cores")] += int(vcpus)
         out[(pid, "compute", "ram")] += int(ram)
-    for group in conn.compute.server_groups(all_projects=True):
-        out[(group.project_id, "compute", "server_groups")] += 1
+    for group in server_groups(api, page_size):
+        out[(str(group.get("project_id") or ""), "compute", "server_groups")] += 1
     return out
 
 
-def block_storage_usage(conn: Connection) -> tuple[Counter, set[str]]:
+# Server groups carry their project_id from 2.13.
+# https://docs.openstack.org/api-ref/compute/#list-server-groups
+SERVER_GROUP_MICROVERSION = "2.13"
+
+
+def server_groups(api: Api, page_size: int) -> list[dict]:
+    """Server groups of all projects. Nova pages this list by offset, with no next link, and
+    cuts it at max_limit: a full page means there may be more."""
+    out: list[dict] = []
+    while True:
+        page = api.get(
+            "compute",
+            "/os-server-groups",
+            "server_groups",
+            params={"all_projects": "True", "limit": page_size, "offset": len(out)},
+            microversion=SERVER_GROUP_MICROVERSION,
+        )
+        out.extend(page)
+        if len(page) < page_size:
+            return out
+        if len(out) >= api.max_pages * page_size:
+            raise ApiError("compute", "/os-server-groups", "pagination never ends")
+
+
+def block_storage_usage(api: Api) -> tuple[Counter, set[str]]:
     out: Counter[tuple[str, str, str]] = Counter()
     types: set[str] = set()
     volume_type: dict[str, str] = {}
@@ -124,21 +149,24 @@ def block_storage_usage(conn: Connection) -> tuple[Counter, set[str]]:
             types.add(vtype)
             out[(pid, "block_storage", f"{resource}_{vtype}")] += amount
 
-    for vol in conn.block_storage.volumes(details=True, all_projects=True):
-        volume_type[vol.id] = vol.volume_type or ""
-        add(vol.project_id, "volumes", 1, vol.volume_type)
-        add(vol.project_id, "gigabytes", int(vol.size or 0), vol.volume_type)
-    for snap in conn.block_storage.snapshots(details=True, all_projects=True):
-        vtype = volume_type.get(snap.volume_id)
-        add(snap.project_id, "snapshots", 1, vtype)
-        add(snap.project_id, "gigabytes", int(snap.size or 0), vtype)
-    for backup in conn.block_storage.backups(details=True, all_projects=True):
-        add(backup.project_id, "backups", 1)
-        add(backup.project_id, "backup_gigabytes", int(backup.size or 0))
+    for vol in cinder_list(api, "volumes"):
+        pid, vtype = str(vol.get(PROJECT_KEYS["volume"]) or ""), vol.get("volume_type")
+        volume_type[str(vol["id"])] = vtype or ""
+        add(pid, "volumes", 1, vtype)
+        add(pid, "gigabytes", int(vol.get("size") or 0), vtype)
+    for snap in cinder_list(api, "snapshots"):
+        pid = str(snap.get(PROJECT_KEYS["snapshot"]) or "")
+        vtype = volume_type.get(snap.get("volume_id"))
+        add(pid, "snapshots", 1, vtype)
+        add(pid, "gigabytes", int(snap.get("size") or 0), vtype)
+    for backup in cinder_list(api, "backups"):
+        pid = str(backup.get(PROJECT_KEYS["backup"]) or "")
+        add(pid, "backups", 1)
+        add(pid, "backup_gigabytes", int(backup.get("size") or 0))
     return out, types
 
 
-def network_usage(conn: Connection, page_size: int) -> Counter:
+def network_usage(api: Api, page_size: int) -> Counter:
     out: Counter[tuple[str, str, str]] = Counter()
     listings = {  # quota resource -> (path, response key)
         "network": ("/networks", "networks"),
@@ -151,9 +179,7 @@ def network_usage(conn: Connection, page_size: int) -> Counter:
     }
     for resource, (path, key) in listings.items():
         # Only the owner is needed: ask Neutron for that field alone.
-        for item in listing.pages(
-            conn.network, path, key, {"fields": "project_id"}, page_size=page_size
-        ):
+        for item in api.pages("network", path, key, {"fields": "project_id"}, page_size=page_size):
             out[(item.get("project_id") or "", "network", resource)] += 1
     return out
 

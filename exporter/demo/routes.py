@@ -754,7 +754,10 @@ def server_groups(req: Request) -> Result:
             }
             for gid, pid in req.cloud.server_groups.items()
         ]
-    return 200, {"server_groups": items}
+    # Nova pages this list by offset and limit (capped at max_limit), with no next link.
+    offset = int(req.arg("offset") or 0)
+    limit = min(int(req.arg("limit") or NOVA_MAX_LIMIT), NOVA_MAX_LIMIT)
+    return 200, {"server_groups": items[offset : offset + limit]}
 
 
 def _neutron_list(req: Request, key: str, path: str, items: list[dict[str, Any]]) -> Result:

@@ -18,7 +18,7 @@ import pytest
 from openstack.config import OpenStackConfig
 from openstack.connection import Connection
 
-from exporter.capacity import request_for
+from exporter.capacity import flavor_request
 from exporter.collectors import all_collectors
 from exporter.config import build
 from tests.conftest import Harness
@@ -175,7 +175,9 @@ def test_free_instances_agree_with_allocation_candidates(least, admin):
     free = "openstack_placement_flavor_free_instances"
     checked = 0
     for f in admin.compute.flavors(details=True, is_public="None"):
-        req = request_for(f)
+        req = flavor_request(
+            f.vcpus, f.ram, f.disk, f.ephemeral, int(f.swap or 0), f.extra_specs or {}
+        )
         resources = ",".join(f"{rc}:{n}" for rc, n in sorted(req.resources.items()))
         candidates = list(admin.placement.allocation_candidates(resources=resources))
         summaries = {}
