@@ -181,7 +181,13 @@ def chain(tmp_path: Path, require_tools: bool) -> Iterator[dict]:
         ),
     ]
     try:
-        yield {"cloud": cloud, "prom": f"http://127.0.0.1:{prom_port}", "logs": tmp_path}
+        prom = f"http://127.0.0.1:{prom_port}"
+        wait_for(
+            lambda: urllib.request.urlopen(f"{prom}/-/ready", timeout=5).status == 200,
+            60,
+            "Prometheus to be ready",
+        )
+        yield {"cloud": cloud, "prom": prom, "logs": tmp_path}
     finally:
         for proc in procs:
             proc.terminate()
@@ -198,7 +204,11 @@ def chain(tmp_path: Path, require_tools: bool) -> Iterator[dict]:
 def query(prom: str, expr: str) -> dict:
     try:
         return get_json(f"{prom}/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
-    except urllib.error.HTTPError as exc:  # a bad query: 400 with the error in the body
+    except urllib.error.HTTPError as exc:
+        # A bad query is a 400/422 with the error in the body; anything else (a 503
+        # while Prometheus is still starting) is raised, and wait_for tries again.
+        if exc.code not in (400, 422):
+            raise
         return json.loads(exc.read())
 
 
