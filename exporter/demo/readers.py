@@ -1,0 +1,27 @@
+"""Which collectors read a path of the demo cloud: the fault matrix and bench/faults.py inject a
+fault under a path and expect exactly these collectors to fail. Derived from the collectors'
+declared access rules, so a new collector or a new GET needs no list kept by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from exporter.collectors import CollectorSpec
+
+# Where the demo server serves each service type the access rules name.
+SERVICE_ROOT = {
+    "compute": "/compute",
+    "placement": "/placement",
+    "block-storage": "/volume",
+    "network": "/network",
+    "identity": "/identity",
+}
+
+
+def readers(specs: Mapping[str, CollectorSpec], prefix: str) -> set[str]:
+    """Collectors whose declared GETs fall under the demo path ``prefix``."""
+    return {
+        name
+        for name, spec in specs.items()
+        if any(f"{SERVICE_ROOT[svc]}{path}".startswith(prefix) for svc, path in spec.access)
+    }
