@@ -19,29 +19,17 @@ from prometheus_client import generate_latest
 
 from exporter.collectors import all_collectors
 from exporter.demo import DemoCloud
+from exporter.demo.readers import readers as demo_readers
 from exporter.server import _Families
 
 from ..conftest import Harness
 
 PREFIXES = ["/compute", "/placement", "/volume", "/network", "/identity/v3/projects"]
-# Where the demo cloud serves each service type the access rules name.
-DEMO_ROOT = {
-    "compute": "/compute",
-    "placement": "/placement",
-    "block-storage": "/volume",
-    "network": "/network",
-    "identity": "/identity",
-}
 SPECS = all_collectors()
 
 
 def readers(prefix: str) -> set[str]:
-    """Collectors whose declared GETs (access rules) fall under the demo path ``prefix``."""
-    return {
-        name
-        for name, spec in SPECS.items()
-        if any(f"{DEMO_ROOT[svc]}{path}".startswith(prefix) for svc, path in spec.access)
-    }
+    return demo_readers(SPECS, prefix)
 
 
 def exposition(h: Harness, name: str) -> str:
