@@ -24,6 +24,7 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,19 +65,64 @@ class ServiceAbsent(Exception):  # noqa: N818 - it is an outcome, not an error
     """The cloud does not deploy the service this collector watches: normal, not a failure."""
 
 
+class FairSemaphore:
+    """A counting semaphore that hands slots out in the order they were asked for.
+
+    ``threading.Semaphore`` is not fair: a thread that releases a slot and asks again at once
+    (a collector paging through a long listing) usually wins it back, so a run waiting for the
+    same service can starve until its deadline. Here a released slot goes straight to the
+    oldest waiter.
+    """
+
+    def __init__(self, value: int) -> None:
+        self._free = value
+        self._waiters: deque[threading.Event] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._lock:
+            if self._free > 0 and not self._waiters:
+                self._free -= 1
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(max(0.0, timeout)):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait timed out: it is ours
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiters:
+                self._waiters.popleft().set()
+            else:
+                self._free += 1
+
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._waiters)
+
+
 class ServiceSlots:
-    """At most ``per_service`` requests in flight to each service, across all collectors."""
+    """At most ``per_service`` requests in flight to each service, across all collectors,
+    served first come, first served."""
 
     def __init__(self, per_service: int) -> None:
         self.per_service = per_service
-        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._slots: dict[str, FairSemaphore] = {}
         self._lock = threading.Lock()
+
+    def semaphore(self, service: str) -> FairSemaphore:
+        with self._lock:
+            return self._slots.setdefault(service, FairSemaphore(self.per_service))
 
     @contextmanager
     def slot(self, service: str, path: str, timeout: float) -> Iterator[None]:
-        with self._lock:
-            sem = self._slots.setdefault(service, threading.BoundedSemaphore(self.per_service))
-        if not sem.acquire(timeout=max(0.0, timeout)):
+        sem = self.semaphore(service)
+        if not sem.acquire(timeout):
             raise ApiError(service, path, "no free request slot before the run's deadline")
         try:
             yield
