@@ -115,13 +115,10 @@ class ServiceSlots:
         self._slots: dict[str, FairSemaphore] = {}
         self._lock = threading.Lock()
 
-    def semaphore(self, service: str) -> FairSemaphore:
-        with self._lock:
-            return self._slots.setdefault(service, FairSemaphore(self.per_service))
-
     @contextmanager
     def slot(self, service: str, path: str, timeout: float) -> Iterator[None]:
-        sem = self.semaphore(service)
+        with self._lock:
+            sem = self._slots.setdefault(service, FairSemaphore(self.per_service))
         if not sem.acquire(timeout):
             raise ApiError(service, path, "no free request slot before the run's deadline")
         try:
