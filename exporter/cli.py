@@ -25,8 +25,10 @@ from exporter.collectors import CollectorSpec, access_rules, all_collectors
 from exporter.config import ConfigInvalid, Settings, build, load_file
 from exporter.scheduler import Runner, build_scheduler
 from exporter.scheduler import stop as stop_scheduler
-from exporter.server import App, build_registry, parse_listen_address, serve
+from exporter.server import App, build_registry, parse_listen_address
 from exporter.snapshot import SnapshotStore
+from exporter.web import webconfig
+from exporter.web.serving import WebConfigSource, serve
 
 if TYPE_CHECKING:
     from exporter.demo import DemoServer
@@ -58,6 +60,13 @@ def parser(specs: dict[str, CollectorSpec]) -> argparse.ArgumentParser:
         default=f":{DEFAULT_PORT}",
         metavar="ADDR",
         help=f"Address to serve /metrics on (default :{DEFAULT_PORT}).",
+    )
+    p.add_argument(
+        "--web.config.file",
+        dest="web_config_file",
+        metavar="PATH",
+        help="TLS, basic auth and response headers, in the Prometheus exporter-toolkit "
+        "web-config format (see contrib/web-config.example.yml).",
     )
     p.add_argument(
         "--log.level",
@@ -165,6 +174,13 @@ def flag_problems(args: argparse.Namespace) -> list[str]:
         parse_listen_address(args.listen_address)
     except ValueError as exc:
         problems.append(f"--web.listen-address: {exc}")
+    if args.web_config_file is not None:
+        try:
+            webconfig.load(args.web_config_file)
+        except ConfigInvalid as exc:
+            problems += [
+                p if p.startswith("--") else f"--web.config.file: {p}" for p in exc.problems
+            ]
     if not 1 <= args.demo_hosts <= DEMO_MAX_HOSTS:
         problems.append(f"--demo.hosts must be a whole number from 1 to {DEMO_MAX_HOSTS}")
     return problems
@@ -247,8 +263,14 @@ def _serve(
     args: argparse.Namespace, settings: Settings, runner: Runner, store: SnapshotStore
 ) -> int:
     log = logs_mod.get_logger()
+    host, port = parse_listen_address(args.listen_address)
     try:
-        httpd, _ = serve(App(store, settings.cloud), args.listen_address)
+        # Checked before anything started; read again here so the server holds what it serves.
+        source = WebConfigSource(args.web_config_file)
+        httpd = serve(App(store, settings.cloud), host, port, source)
+    except ConfigInvalid as exc:
+        report_invalid(exc.problems)
+        return EXIT_CONFIG
     except OSError as exc:
         # A port in use or an address not on this host is a setting to fix, like any other;
         # nothing has started yet (the scheduler starts after the bind).
@@ -261,6 +283,8 @@ def _serve(
         version=__version__,
         cloud=settings.cloud,
         address=args.listen_address,
+        scheme=httpd.scheme,
+        basic_auth=bool(source.config.users),
         collectors=settings.enabled,
     )
     stop = threading.Event()
@@ -272,7 +296,7 @@ def _serve(
     # Runs in flight stop at their next request; one blocked in a socket read is abandoned
     # (collector threads are daemons), so a hung API cannot hold the process past the grace.
     abandoned = stop_scheduler(scheduler, runner, SHUTDOWN_GRACE_SECONDS)
-    httpd.shutdown()
+    httpd.stop()
     log.info(
         "exporter_stopped",
         abandoned=sorted(abandoned),

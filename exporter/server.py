@@ -1,18 +1,16 @@
-"""HTTP: /metrics from a private registry reading only the snapshot; /, /-/healthy, /-/ready."""
+"""The WSGI app: /metrics from a private registry reading only the snapshot; /, /-/healthy,
+/-/ready. exporter.web.serving serves it (cheroot, TLS, auth)."""
 
 from __future__ import annotations
 
 import html
 import json
-import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CollectorRegistry, ProcessCollector, make_wsgi_app
 from prometheus_client.exposition import choose_encoder, gzip_accepted
@@ -202,15 +200,6 @@ def _text(start_response: StartResponse, status: str, text: str) -> list[bytes]:
     return [body]
 
 
-class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Scrapes are not worth a log line each."""
-
-
 def parse_listen_address(value: str) -> tuple[str, int]:
     """``host:port``, ``:port`` (all interfaces) or ``[v6]:port``, as Prometheus spells it."""
     host, sep, port = value.rpartition(":")
@@ -218,18 +207,3 @@ def parse_listen_address(value: str) -> tuple[str, int]:
         raise ValueError("must be host:port, :port or [ipv6]:port")
     host = host.strip("[]") or "0.0.0.0"  # noqa: S104 - an exporter listens for its scrapers
     return host, int(port)
-
-
-def serve(app: App, address: str) -> tuple[WSGIServer, threading.Thread]:
-    host, port = parse_listen_address(address)
-
-    class Server(_Server):
-        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-
-    httpd = make_server(host, port, app, server_class=Server, handler_class=_QuietHandler)
-    # A short poll keeps shutdown() quick; the loop is idle otherwise.
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="http", daemon=True
-    )
-    thread.start()
-    return httpd, thread

@@ -6,19 +6,19 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from exporter.demo import DemoCloud
-from exporter.server import App, parse_listen_address, serve
+from exporter.server import App, parse_listen_address
+from exporter.web.serving import serve
 from tests.conftest import Harness
 
 
 @pytest.fixture
 def served(harness) -> Iterator[tuple[Harness, str]]:
     h = harness()
-    httpd, _ = serve(App(h.store, "demo"), "127.0.0.1:0")
+    httpd = serve(App(h.store, "demo"), "127.0.0.1", 0)
     try:
-        yield h, f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield h, f"http://127.0.0.1:{httpd.port}"
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        httpd.stop()
 
 
 def get(url: str, **headers: str):

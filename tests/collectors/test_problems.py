@@ -9,7 +9,8 @@ import pytest
 from freezegun import freeze_time
 
 from exporter.demo import DemoCloud
-from exporter.server import App, serve
+from exporter.server import App
+from exporter.web.serving import serve
 
 NOW = "2026-11-25 12:00:00"
 T = 1795608000.0  # NOW as unix time
@@ -168,13 +169,12 @@ def test_network_problems(harness, cloud: DemoCloud):
 def test_problems_page_lists_resources(harness, cloud: DemoCloud):
     h = harness()
     h.run("compute_server_problems", "block_storage_problems", "placement_orphans")
-    httpd, _ = serve(App(h.store, "demo"), "127.0.0.1:0")
+    httpd = serve(App(h.store, "demo"), "127.0.0.1", 0)
     try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/problems"
+        url = f"http://127.0.0.1:{httpd.port}/problems"
         body = json.loads(urllib.request.urlopen(url, timeout=5).read())
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        httpd.stop()
     items = {(p["resource_type"], p["problem"]): p for p in body["problems"]}
     build = items[("server", "stuck_build")]
     assert build["resource_id"] == named(cloud, "stuck-build").id

@@ -2,8 +2,9 @@
 Alertmanager → a webhook, and every dashboard panel's query against that Prometheus.
 
 Prometheus and Alertmanager come from Debian (packages prometheus, prometheus-alertmanager).
-Alert `for:` durations are shortened to seconds here: their timing is what the promtool tests
-check; this test checks that the pieces fit together.
+The exporter serves over TLS with basic auth, as a production one should; Prometheus scrapes it
+with the CA and the password. Alert `for:` durations are shortened to seconds here: their timing
+is what the promtool tests check; this test checks that the pieces fit together.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
+import bcrypt
 import pytest
 
 from exporter.clouds import cloud_region
@@ -30,8 +32,10 @@ from exporter.collectors import all_collectors
 from exporter.config import build
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner, build_scheduler
-from exporter.server import App, serve
+from exporter.server import App
 from exporter.snapshot import SnapshotStore
+from exporter.web.serving import WebConfigSource, serve
+from tests.web.pki import make_pki
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -103,8 +107,24 @@ def chain(tmp_path: Path, require_tools: bool) -> Iterator[dict]:
     store = SnapshotStore()
     scheduler = build_scheduler(settings, Runner(settings, cloud_region(settings), specs, store))
     scheduler.start()
-    httpd, _ = serve(App(store, "demo"), "127.0.0.1:0")
-    exporter = f"127.0.0.1:{httpd.server_address[1]}"
+    pki = make_pki(tmp_path, require_tools)
+    password = "scrape-password"
+    web_config = tmp_path / "web-config.yml"
+    web_config.write_text(
+        json.dumps(
+            {
+                "tls_server_config": {
+                    "cert_file": str(pki.server_cert),
+                    "key_file": str(pki.server_key),
+                },
+                "basic_auth_users": {
+                    "prometheus": bcrypt.hashpw(password.encode(), bcrypt.gensalt(4)).decode()
+                },
+            }
+        )
+    )
+    httpd = serve(App(store, "demo"), "127.0.0.1", 0, WebConfigSource(str(web_config)))
+    exporter = f"127.0.0.1:{httpd.port}"
     Hook.received = []
     hook = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
@@ -150,6 +170,9 @@ def chain(tmp_path: Path, require_tools: bool) -> Iterator[dict]:
                 "scrape_configs": [
                     {
                         "job_name": "openstack-admin-exporter",
+                        "scheme": "https",
+                        "tls_config": {"ca_file": str(pki.ca)},
+                        "basic_auth": {"username": "prometheus", "password": password},
                         "static_configs": [{"targets": [exporter]}],
                     }
                 ],
@@ -196,7 +219,7 @@ def chain(tmp_path: Path, require_tools: bool) -> Iterator[dict]:
         for log in logs:
             log.close()
         scheduler.shutdown(wait=True)
-        httpd.shutdown()
+        httpd.stop()
         hook.shutdown()
         demo.stop()
 
@@ -210,6 +233,20 @@ def query(prom: str, expr: str) -> dict:
         if exc.code not in (400, 422):
             raise
         return json.loads(exc.read())
+
+
+def test_prometheus_scrapes_over_tls_with_basic_auth(chain):
+    prom = chain["prom"]
+    target = wait_for(
+        lambda: [
+            t
+            for t in get_json(f"{prom}/api/v1/targets")["data"]["activeTargets"]
+            if t["health"] == "up"
+        ],
+        60,
+        "the exporter target to be up",
+    )[0]
+    assert target["scrapeUrl"].startswith("https://")
 
 
 def test_compute_service_down_reaches_alertmanager(chain):

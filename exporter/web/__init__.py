@@ -1,0 +1,1 @@
+"""The web face: the HTTP server, its guard (TLS, auth, methods) and the console pages."""

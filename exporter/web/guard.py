@@ -1,0 +1,137 @@
+"""What stands in front of every endpoint: response headers, rate limit, basic auth, methods.
+
+In the exporter-toolkit's order: the configured headers go on every answer (a 401 too), then the
+rate limit (429), then basic auth (401) on every path — ``/metrics``, the console, ``/-/healthy`` —
+then the method: GET, and HEAD answered as GET without the body; anything else 405 with ``Allow``.
+
+bcrypt is slow on purpose (about 70 ms at cost 10): verified credentials are cached, as the
+toolkit does, so a scrape every 15 s does not pay it each time. The cache key is a SHA-256 of user,
+hash and password, so it holds no password; an unknown user still costs one bcrypt, so the answer
+time does not tell which users exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import bcrypt
+
+from exporter.web.webconfig import WebConfig
+
+StartResponse = Callable[..., Any]
+App = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+ALLOWED_METHODS = ("GET", "HEAD")
+AUTH_CACHE_SIZE = 100
+# A valid hash of a random password: checked against when the user is unknown.
+_DUMMY_HASH = bcrypt.hashpw(b"not a password anyone has", bcrypt.gensalt(rounds=10))
+
+
+class Guard:
+    """WSGI middleware; ``config`` gives the web config in force (it may be reloaded)."""
+
+    def __init__(self, app: App, config: Callable[[], WebConfig]) -> None:
+        self.app = app
+        self.config = config
+        self._verified: OrderedDict[bytes, bool] = OrderedDict()
+        self._lock = threading.Lock()
+        self._tokens: float | None = None  # a new bucket starts full, as Go's rate.Limiter
+        self._refilled = time.monotonic()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        config = self.config()
+        extra = list(config.headers.items())
+
+        def respond(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(status, headers + extra, exc_info)
+
+        if config.rate_interval > 0 and not self._take_token(config):
+            return _plain(respond, "429 Too Many Requests", "Too many requests.\n")
+        if config.users and not self._authorized(config, environ.get("HTTP_AUTHORIZATION", "")):
+            return _plain(
+                respond,
+                "401 Unauthorized",
+                "Unauthorized.\n",
+                [("WWW-Authenticate", 'Basic realm="openstack-admin-exporter"')],
+            )
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method == "HEAD":
+            # The same headers as GET (Content-Length included), no body.
+            body = self.app({**environ, "REQUEST_METHOD": "GET"}, respond)
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+            return []
+        if method not in ALLOWED_METHODS:
+            return _plain(
+                respond,
+                "405 Method Not Allowed",
+                "Method not allowed: this exporter only reads (GET, HEAD).\n",
+                [("Allow", ", ".join(ALLOWED_METHODS))],
+            )
+        return self.app(environ, respond)
+
+    def _authorized(self, config: WebConfig, header: str) -> bool:
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            user, sep, password = (
+                base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+            )
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        if not sep:
+            return False
+        hashed = config.users.get(user)
+        key = hashlib.sha256(b"\0".join([user.encode(), hashed or b"", password.encode()])).digest()
+        with self._lock:
+            cached = self._verified.get(key)
+            if cached is not None:
+                self._verified.move_to_end(key)
+                return cached
+        ok = bcrypt.checkpw(password.encode(), hashed or _DUMMY_HASH) and hashed is not None
+        with self._lock:
+            self._verified[key] = ok
+            while len(self._verified) > AUTH_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return ok
+
+    def _take_token(self, config: WebConfig) -> bool:
+        """The toolkit's token bucket: one token per ``interval``, at most ``burst`` saved."""
+        with self._lock:
+            now = time.monotonic()
+            saved = float(config.rate_burst) if self._tokens is None else self._tokens
+            self._tokens = min(
+                float(config.rate_burst), saved + (now - self._refilled) / config.rate_interval
+            )
+            self._refilled = now
+            if self._tokens >= 1:
+                self._tokens -= 1
+                return True
+            return False
+
+
+def _plain(
+    respond: StartResponse,
+    status: str,
+    text: str,
+    headers: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    body = text.encode()
+    respond(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            *(headers or []),
+        ],
+    )
+    return [body]
