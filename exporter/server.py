@@ -8,7 +8,7 @@ import json
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -72,6 +72,7 @@ class CachedMetrics:
         self.uncached = make_wsgi_app(build_registry(store))
         self.process = ProcessCollector(registry=None)
         self._cache: dict[tuple[str, bool], tuple[int, bytes, Any]] = {}
+        self._render_locks: dict[tuple[str, bool], threading.Lock] = {}
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
@@ -79,17 +80,22 @@ class CachedMetrics:
             return self.uncached(environ, start_response)
         encoder, content_type = choose_encoder(environ.get("HTTP_ACCEPT", ""))
         gz = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        key = (content_type, gz)
         generation, states = self.store.snapshot()
         with self._lock:
-            cached = self._cache.get((content_type, gz))
+            cached = self._cache.get(key)
+            render_lock = self._render_locks.setdefault(key, threading.Lock())
         if cached is None or cached[0] != generation:
-            static = encoder(_Families(f for s in states.values() for f in s.families))
-            static = static.removesuffix(b"# EOF\n")  # OpenMetrics: one EOF, at the very end
-            compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gz else None
-            prefix = compressor.compress(static) if compressor else static
-            cached = (generation, prefix, compressor)
-            with self._lock:
-                self._cache[(content_type, gz)] = cached
+            # One render per change and format: the scrapes that arrive meanwhile wait for it
+            # rather than each rendering every series at once.
+            with render_lock:
+                generation, states = self.store.snapshot()
+                with self._lock:
+                    cached = self._cache.get(key)
+                if cached is None or cached[0] != generation:
+                    cached = self._render(encoder, gz, generation, states)
+                    with self._lock:
+                        self._cache[key] = cached
         dynamic = encoder(_Families([*self_families(states), *self.process.collect()]))
         if cached[2] is not None:
             tail = cached[2].copy()
@@ -101,6 +107,19 @@ class CachedMetrics:
             headers.append(("Content-Encoding", "gzip"))
         start_response("200 OK", headers)
         return [body]
+
+    @staticmethod
+    def _render(
+        encoder: Callable[[Any], bytes],
+        gz: bool,
+        generation: int,
+        states: Mapping[str, Any],
+    ) -> tuple[int, bytes, Any]:
+        static = encoder(_Families(f for s in states.values() for f in s.families))
+        static = static.removesuffix(b"# EOF\n")  # OpenMetrics: one EOF, at the very end
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gz else None
+        prefix = compressor.compress(static) if compressor else static
+        return generation, prefix, compressor
 
 
 class App:

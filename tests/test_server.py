@@ -1,12 +1,15 @@
 import gzip
+import threading
+import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from exporter.demo import DemoCloud
-from exporter.server import App, parse_listen_address
+from exporter.server import App, CachedMetrics, parse_listen_address
 from exporter.web.serving import serve
 from tests.conftest import Harness
 
@@ -147,3 +150,28 @@ def test_cached_rendering_equals_prometheus_client_and_follows_changes(
     assert up.replace("1.0", "0.0").encode() in gzip.decompress(
         get(base + "/metrics", **{"Accept-Encoding": "gzip"}).read()
     )
+
+
+def test_concurrent_scrapes_after_a_change_render_once(served, monkeypatch):
+    """Sixteen scrapes arriving together after a change wait for one render, not sixteen."""
+    h, base = served
+    h.run()
+    renders = []
+    real = CachedMetrics._render
+
+    def slow_render(*args):
+        renders.append(args[2])  # the generation rendered
+        time.sleep(0.3)  # long enough for every other scrape to arrive meanwhile
+        return real(*args)
+
+    monkeypatch.setattr(CachedMetrics, "_render", staticmethod(slow_render))
+    start = threading.Barrier(16)
+
+    def scrape() -> bytes:
+        start.wait()
+        return get(base + "/metrics").read()
+
+    with ThreadPoolExecutor(16) as pool:
+        bodies = list(pool.map(lambda _: scrape(), range(16)))
+    assert len(renders) == 1
+    assert all(b"openstack_compute_service_up" in body for body in bodies)
