@@ -3,13 +3,14 @@
 import csv
 import io
 import json
+import time
 
 import pytest
 
 from exporter.collectors import Finding
 from exporter.server import App
 from exporter.web.problems_page import choose_format, csv_cell
-from tests.web.snapshots import HOSTILE, NOW, projects, store
+from tests.web.snapshots import HOSTILE, projects, store
 
 OLD_KEYS = {
     "collector",
@@ -25,10 +26,12 @@ OLD_KEYS = {
 
 
 def app() -> App:
+    # The App ages findings by the clock, so they are made now, not when the module was imported.
+    now = time.time()
     findings = {
         "compute_server_problems": [
-            Finding("server", "s-1", "p1", "error", "ERROR", NOW - 7200, "cmp-1", HOSTILE[0]),
-            Finding("server", "s-2", "p2", "stuck_build", "BUILD", NOW - 60, "", HOSTILE[1]),
+            Finding("server", "s-1", "p1", "error", "ERROR", now - 7200, "cmp-1", HOSTILE[0]),
+            Finding("server", "s-2", "p2", "stuck_build", "BUILD", now - 60, "", HOSTILE[1]),
         ],
         "network_problems": [
             Finding(
