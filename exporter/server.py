@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import threading
 import time
 import zlib
@@ -16,9 +14,9 @@ from prometheus_client import CollectorRegistry, ProcessCollector, make_wsgi_app
 from prometheus_client.exposition import choose_encoder, gzip_accepted
 from prometheus_client.metrics_core import Metric
 
-from exporter import __version__
 from exporter.selfmetrics import families as self_families
 from exporter.snapshot import SnapshotStore
+from exporter.web import console, problems_page
 
 StartResponse = Callable[..., Any]
 
@@ -133,9 +131,21 @@ class App:
         if path == "/metrics":
             return self.metrics(environ, start_response)
         if path == "/problems":
-            body = json.dumps(self.problems(), indent=1).encode()
+            status, content_type, body = problems_page.respond(
+                self.store.states(),
+                self.cloud,
+                time.time(),
+                environ.get("HTTP_ACCEPT", ""),
+                environ.get("QUERY_STRING", ""),
+            )
             start_response(
-                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+                status,
+                [
+                    ("Content-Type", content_type),
+                    ("Content-Length", str(len(body))),
+                    # The format follows Accept: a cache must not serve the HTML to a script.
+                    ("Vary", "Accept"),
+                ],
             )
             return [body]
         if path == "/-/healthy":
@@ -159,56 +169,13 @@ class App:
 
     def problems(self) -> dict[str, object]:
         """Every finding of the problems collectors, with its age and the age of the data."""
-        now = time.time()
-        out = []
-        for name, st in sorted(self.store.states().items()):
-            for f in st.findings:
-                out.append(
-                    {
-                        "collector": name,
-                        "resource_type": f.resource_type,
-                        "resource_id": f.resource_id,
-                        "project_id": f.project_id,
-                        "problem": f.problem,
-                        "status": f.status,
-                        "host": f.host,
-                        "age_seconds": None if f.since is None else round(now - f.since),
-                        "data_collected_seconds_ago": None
-                        if st.last_success is None
-                        else round(now - st.last_success),
-                    }
-                )
-        return {"count": len(out), "problems": out}
+        items = problems_page.problem_items(
+            self.store.states(), time.time(), problems_page.Filters()
+        )
+        return {"count": len(items), "problems": items}
 
     def landing_page(self) -> str:
-        now = time.time()
-        rows = []
-        for name, st in sorted(self.store.states().items()):
-            if not st.has_run:
-                outcome = "not run yet"
-            elif st.absent:
-                outcome = "skipped: service not in catalog"
-            else:
-                outcome = "ok" if st.last_ok else "FAILED"
-            age = f"{now - st.last_success:.0f}s ago" if st.last_success else "never"
-            if st.stale(now):
-                age += " (STALE: older than 3 intervals)"
-            rows.append(
-                f"<tr><td>{html.escape(name)}</td><td>{st.interval:g}s</td>"
-                f"<td>{outcome}</td><td>{age}</td><td>{st.series}</td>"
-                f"<td>{html.escape(st.last_error or '')}</td></tr>"
-            )
-        return (
-            "<!doctype html><html><head><title>OpenStack admin exporter</title></head><body>"
-            f"<h1>OpenStack admin exporter</h1><p>Version {html.escape(__version__)}, "
-            f"cloud <code>{html.escape(self.cloud)}</code>.</p>"
-            '<p><a href="/metrics">Metrics</a> · <a href="/problems">problems (JSON)</a> · '
-            '<a href="/-/healthy">healthy</a> · <a href="/-/ready">ready</a></p>'
-            "<table border=1 cellpadding=4><tr><th>collector</th><th>interval</th>"
-            "<th>last run</th><th>last success</th><th>series</th><th>last error</th></tr>"
-            + "".join(rows)
-            + "</table></body></html>"
-        )
+        return console.render(self.store.states(), self.cloud, time.time())
 
 
 def _text(start_response: StartResponse, status: str, text: str) -> list[bytes]:

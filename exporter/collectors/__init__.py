@@ -54,6 +54,8 @@ class Finding:
     status: str
     since: float | None  # unix time the resource last changed (updated_at), if known
     host: str = ""
+    # The resource's own name where the API has one (tenants' text: escape it wherever shown).
+    resource_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,7 @@ def classify(
                         problem,
                         str(item.get("status") or ""),
                         timestamp(item.get("updated_at")),
+                        resource_name=str(item.get("name") or ""),
                     )
                 )
     return found

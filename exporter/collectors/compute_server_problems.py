@@ -86,6 +86,7 @@ def classify(servers: Iterable[dict], thresholds: dict, now: float) -> list[Find
                     f"{status}/{task}" if task else status,
                     since,
                     s.get("OS-EXT-SRV-ATTR:host") or "",
+                    str(s.get("name") or ""),
                 )
             )
     return found

@@ -40,13 +40,15 @@ def collect(api: Api, settings: CollectorSettings) -> Findings:
                     "floating_ip_unassociated",
                     str(ip.get("floating_ip_address") or ""),
                     None,
+                    # A floating IP has no name; admins and users call it by its address.
+                    resource_name=str(ip.get("floating_ip_address") or ""),
                 )
             )
     active = {s["id"] for s in servers(api) if s.get("status") == "ACTIVE"}
     interfaces: set[str] = set()
     # Only the fields used: a port listing is the largest Neutron answer (openstack-exporter
     # issue #540: an unfiltered one saturated Neutron).
-    fields = ["id", "project_id", "device_owner", "device_id", "status"]
+    fields = ["id", "name", "project_id", "device_owner", "device_id", "status"]
     for port in api.pages("network", "/ports", "ports", {"fields": fields}):
         owner = str(port.get("device_owner") or "")
         if owner.startswith("network:router_interface"):
@@ -64,6 +66,7 @@ def collect(api: Api, settings: CollectorSettings) -> Findings:
                     "port_down_on_active_server",
                     "DOWN",
                     None,
+                    resource_name=str(port.get("name") or ""),
                 )
             )
     for router in api.pages("network", "/routers", "routers"):
@@ -76,6 +79,7 @@ def collect(api: Api, settings: CollectorSettings) -> Findings:
                     "router_without_gateway",
                     str(router.get("status") or ""),
                     None,
+                    resource_name=str(router.get("name") or ""),
                 )
             )
     return problem_result(

@@ -198,3 +198,21 @@ def test_detail_mode_is_opt_in(harness, collector):
     h.run(collector)
     assert h.series(name)
     assert all(s["resource_id"] for s in h.series(name))
+
+
+def test_findings_carry_resource_names(harness, cloud: DemoCloud):
+    h = harness()
+    h.run("compute_server_problems", "block_storage_problems", "network_problems")
+    names = {
+        (f.resource_type, f.problem): f.resource_name
+        for st in h.store.states().values()
+        for f in st.findings
+    }
+    assert names[("server", "stuck_build")] == "stuck-build"
+    assert names[("server", "error")] == "novalid-1"
+    assert names[("volume", "attached_to_deleted_server")] == "orphan-data"
+    assert names[("router", "router_without_gateway")] == "no-gateway"
+    # A floating IP has no name: its address stands in for one.
+    fip = next(f for f in cloud.floating_ips if f.port_id is None)
+    assert names[("floating_ip", "floating_ip_unassociated")].startswith("203.0.113.")
+    assert fip.address.startswith("203.0.113.")

@@ -1,0 +1,154 @@
+"""What to type for each problem resource: the ``openstack`` CLI commands to inspect it and the
+usual way to undo it. Shown as text on /problems, never executed.
+
+The templates are the runbooks' own commands (alerts/runbooks.md; a test keeps the two the same):
+a placeholder in braces (``{ID}``, ``{CONSUMER}``) is the runbook's word for the resource, filled
+with the finding's ID. Other capitals (``NETWORK``) stay for the admin to fill in.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from exporter.collectors import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Remedy:
+    inspect: tuple[str, ...]
+    undo: tuple[str, ...]
+    note: str = ""
+
+
+_SERVER_STATE = "openstack server show {ID} -c status -c OS-EXT-STS:task_state -c updated"
+_VOLUME_BACKEND = (
+    "Check the volume on its back end first (openstack volume show ID: os-vol-host-attr:host)."
+)
+
+# (resource_type, problem pattern) → remedy; the first pattern that matches wins.
+REMEDIES: dict[tuple[str, str], Remedy] = {
+    ("server", "error"): Remedy(
+        ("openstack server show {ID} -c fault", "openstack server event list {ID}"),
+        (
+            "openstack server set --state active {ID}",
+            "openstack server reboot --hard {ID}",
+            "openstack server delete {ID}",
+        ),
+        "Fix the cause the fault names, then reset and hard-reboot it, or delete it with its "
+        "owner; a boot that never found a host (no host) can only be deleted.",
+    ),
+    ("server", "stuck_build"): Remedy(
+        (_SERVER_STATE,),
+        ("openstack server set --state error {ID}", "openstack server delete {ID}"),
+        "The boot was lost: mark it ERROR, then retry or delete it with its owner.",
+    ),
+    ("server", "stuck_task"): Remedy(
+        (_SERVER_STATE, "openstack server migration list --server {ID}"),
+        ("openstack server set --state error {ID}", "openstack server set --state active {ID}"),
+        "Look at the compute log on the host first; set it active only once you know the "
+        "server really runs where Nova thinks it does.",
+    ),
+    ("server", "stuck_deleting"): Remedy(
+        (_SERVER_STATE,),
+        ("openstack server set --state error {ID}", "openstack server delete {ID}"),
+        "The compute host never answered the delete: reset the state, then delete again.",
+    ),
+    ("server", "resize_unconfirmed"): Remedy(
+        ("openstack server show {ID} -c status -c flavor -c updated",),
+        ("openstack server resize confirm {ID}", "openstack server resize revert {ID}"),
+        "Ask the owner; confirming frees the old host's allocations.",
+    ),
+    ("server", "shutoff_long"): Remedy(
+        ("openstack server show {ID} -c status -c updated",),
+        ("openstack server delete {ID}",),
+        "Probably forgotten: ask the owner before deleting it.",
+    ),
+    ("volume", "attached_to_deleted_server"): Remedy(
+        ("openstack volume show {ID} -c status -c attachments",),
+        ("openstack volume set --state available --detached {ID}",),
+        "The server is gone; the volume only needs its attachment record cleared.",
+    ),
+    ("volume", "error*"): Remedy(
+        ("openstack volume show {ID}",),
+        ("openstack volume set --state available {ID}", "openstack volume delete {ID}"),
+        _VOLUME_BACKEND,
+    ),
+    ("volume", "stuck_*"): Remedy(
+        ("openstack volume show {ID}",),
+        ("openstack volume set --state error {ID}", "openstack volume set --state available {ID}"),
+        _VOLUME_BACKEND,
+    ),
+    ("snapshot", "*"): Remedy(
+        ("openstack volume snapshot show {ID}",),
+        (
+            "openstack volume snapshot set --state error {ID}",
+            "openstack volume snapshot delete {ID}",
+        ),
+        "Reset the state so Cinder accepts a new delete.",
+    ),
+    ("backup", "*"): Remedy(
+        ("openstack volume backup show {ID}",),
+        ("openstack volume backup set --state error {ID}", "openstack volume backup delete {ID}"),
+        "Reset the state so Cinder accepts a new delete.",
+    ),
+    ("allocation", "orphan_allocation"): Remedy(
+        (
+            "openstack resource provider allocation show {CONSUMER}",
+            "openstack server show {CONSUMER}",
+        ),
+        ("openstack resource provider allocation delete {CONSUMER}",),
+        "Delete only once the consumer is really gone (server show: not found); "
+        "nova-manage placement audit --delete does the same for a whole cloud.",
+    ),
+    ("floating_ip", "floating_ip_unassociated"): Remedy(
+        ("openstack floating ip show {ID}",),
+        ("openstack floating ip delete {ID}",),
+        "Releasing returns the address to the pool: ask the owner first.",
+    ),
+    ("port", "port_down_on_active_server"): Remedy(
+        ("openstack port show {ID} -c status -c binding_host_id -c device_id",),
+        ("openstack port set --disable {ID}", "openstack port set --enable {ID}"),
+        "Check the L2 agent of the port's binding_host_id first (openstack network agent list "
+        "--host HOST); toggling the port makes the agent wire it again.",
+    ),
+    ("router", "router_without_gateway"): Remedy(
+        ("openstack router show {ID}",),
+        ("openstack router set --external-gateway NETWORK {ID}",),
+        "NETWORK: the external network the project's floating IPs come from.",
+    ),
+}
+
+_PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")
+
+
+def remedy_for(resource_type: str, problem: str) -> Remedy | None:
+    for (kind, pattern), remedy in REMEDIES.items():
+        if kind == resource_type and fnmatchcase(problem, pattern):
+            return remedy
+    return None
+
+
+def fill(template: str, finding: Finding) -> str:
+    """The template with its placeholders replaced by the finding's ID, shell-quoted: an ID is
+    API text, and a command pasted into a shell must not run anything it carries."""
+    return _PLACEHOLDER.sub(lambda m: shlex.quote(finding.resource_id), template)
+
+
+def commands(finding: Finding) -> dict[str, list[str] | str]:
+    """``inspect`` and ``undo`` command lines and a ``note``; empty for an unknown problem."""
+    remedy = remedy_for(finding.resource_type, finding.problem)
+    if remedy is None:
+        return {"inspect": [], "undo": [], "note": ""}
+    return {
+        "inspect": [fill(t, finding) for t in remedy.inspect],
+        "undo": [fill(t, finding) for t in remedy.undo],
+        "note": remedy.note,
+    }
+
+
+def normalised(template: str) -> str:
+    """The template as the runbook writes it: ``{ID}`` → ``ID``."""
+    return _PLACEHOLDER.sub(lambda m: m.group(1), template)
