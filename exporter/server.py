@@ -7,6 +7,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -14,11 +15,17 @@ from prometheus_client import CollectorRegistry, ProcessCollector, make_wsgi_app
 from prometheus_client.exposition import choose_encoder, gzip_accepted
 from prometheus_client.metrics_core import Metric
 
+from exporter import logs
 from exporter.selfmetrics import families as self_families
-from exporter.snapshot import SnapshotStore
+from exporter.snapshot import CollectorState, SnapshotStore
 from exporter.web import console, problems_page
 
 StartResponse = Callable[..., Any]
+# Scrapes within this many seconds share one reading of the process metrics.
+PROCESS_READ_SECONDS = 1.0
+# A format (text or OpenMetrics, plain or gzip) not scraped for this long is no longer rendered
+# ahead of scrapes; ten scrape intervals of the slowest usual Prometheus.
+FORMAT_KEEP_SECONDS = 600.0
 
 
 class SnapshotCollector:
@@ -53,6 +60,31 @@ class _Families:
         return self.families
 
 
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """The stored families of one generation in one format, and the states they came with."""
+
+    generation: int
+    prefix: bytes
+    # gzip: the deflate state after the prefix, copied to append each scrape's own part.
+    compressor: Any
+    states: Mapping[str, CollectorState]
+
+    @classmethod
+    def of(
+        cls,
+        encoder: Callable[[Any], bytes],
+        gz: bool,
+        generation: int,
+        states: Mapping[str, CollectorState],
+    ) -> _Rendered:
+        static = encoder(_Families(f for s in states.values() for f in s.families))
+        static = static.removesuffix(b"# EOF\n")  # OpenMetrics: one EOF, at the very end
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gz else None
+        prefix = compressor.compress(static) if compressor else static
+        return cls(generation, prefix, compressor, states)
+
+
 class CachedMetrics:
     """/metrics with the collectors' families rendered once per change, not once per scrape.
 
@@ -69,55 +101,90 @@ class CachedMetrics:
         self.store = store
         self.uncached = make_wsgi_app(build_registry(store))
         self.process = ProcessCollector(registry=None)
-        self._cache: dict[tuple[str, bool], tuple[int, bytes, Any]] = {}
+        self._cache: dict[tuple[str, bool], _Rendered] = {}
         self._render_locks: dict[tuple[str, bool], threading.Lock] = {}
+        # Formats scrapers asked for, with their encoder and when they last asked.
+        self._formats: dict[tuple[str, bool], tuple[Callable[[Any], bytes], float]] = {}
         self._lock = threading.Lock()
+        self._process: tuple[float, list[Metric]] = (-PROCESS_READ_SECONDS, [])
+        store.subscribe(self.refresh)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         if "name[]" in parse_qs(environ.get("QUERY_STRING", "")):
             return self.uncached(environ, start_response)
         encoder, content_type = choose_encoder(environ.get("HTTP_ACCEPT", ""))
         gz = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
-        key = (content_type, gz)
-        generation, states = self.store.snapshot()
-        with self._lock:
-            cached = self._cache.get(key)
-            render_lock = self._render_locks.setdefault(key, threading.Lock())
-        if cached is None or cached[0] != generation:
-            # One render per change and format: the scrapes that arrive meanwhile wait for it
-            # rather than each rendering every series at once.
-            with render_lock:
-                generation, states = self.store.snapshot()
-                with self._lock:
-                    cached = self._cache.get(key)
-                if cached is None or cached[0] != generation:
-                    cached = self._render(encoder, gz, generation, states)
-                    with self._lock:
-                        self._cache[key] = cached
-        dynamic = encoder(_Families([*self_families(states), *self.process.collect()]))
-        if cached[2] is not None:
-            tail = cached[2].copy()
-            body = cached[1] + tail.compress(dynamic) + tail.flush()
+        cached = self._current((content_type, gz), encoder)
+        dynamic = encoder(_Families([*self_families(cached.states), *self._process_families()]))
+        if cached.compressor is not None:
+            tail = cached.compressor.copy()
+            body = cached.prefix + tail.compress(dynamic) + tail.flush()
         else:
-            body = cached[1] + dynamic
+            body = cached.prefix + dynamic
         headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
         if gz:
             headers.append(("Content-Encoding", "gzip"))
         start_response("200 OK", headers)
         return [body]
 
-    @staticmethod
-    def _render(
-        encoder: Callable[[Any], bytes],
-        gz: bool,
-        generation: int,
-        states: Mapping[str, Any],
-    ) -> tuple[int, bytes, Any]:
-        static = encoder(_Families(f for s in states.values() for f in s.families))
-        static = static.removesuffix(b"# EOF\n")  # OpenMetrics: one EOF, at the very end
-        compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gz else None
-        prefix = compressor.compress(static) if compressor else static
-        return generation, prefix, compressor
+    def refresh(self) -> None:
+        """After a change, on the collector's thread: render again each format scraped lately,
+        so that scrapes find it rendered instead of paying for it. Formats nobody asked for in
+        FORMAT_KEEP_SECONDS are dropped."""
+        now = time.monotonic()
+        with self._lock:
+            for key, (_, asked) in list(self._formats.items()):
+                if now - asked > FORMAT_KEEP_SECONDS:
+                    del self._formats[key]
+                    self._cache.pop(key, None)
+            formats = dict(self._formats)
+        for key, (encoder, _) in formats.items():
+            try:
+                self._current(key, encoder, wait=True)
+            except Exception:
+                logs.get_logger().exception("metrics_render_failed", format=key[0], gzip=key[1])
+
+    def _current(
+        self, key: tuple[str, bool], encoder: Callable[[Any], bytes], wait: bool = False
+    ) -> _Rendered:
+        """The render of the current generation, made once per change and format. While it is
+        being made (by refresh, or by the first scrape of a format), scrapes are answered with
+        the previous one (the cloud as it was a moment ago, with the self-metrics of that
+        moment) rather than waiting for it or rendering every series themselves."""
+        generation, _ = self.store.snapshot()
+        with self._lock:
+            cached = self._cache.get(key)
+            lock = self._render_locks.setdefault(key, threading.Lock())
+            if not wait:
+                self._formats[key] = (encoder, time.monotonic())
+        fresh = cached is not None and cached.generation == generation
+        if cached is not None and (fresh or not lock.acquire(blocking=wait)):
+            return cached
+        if cached is None:
+            lock.acquire()
+        try:
+            generation, states = self.store.snapshot()
+            with self._lock:
+                cached = self._cache.get(key)
+            if cached is None or cached.generation != generation:
+                cached = _Rendered.of(encoder, key[1], generation, states)
+                with self._lock:
+                    self._cache[key] = cached
+            return cached
+        finally:
+            lock.release()
+
+    def _process_families(self) -> list[Metric]:
+        """process_* read at most once per PROCESS_READ_SECONDS: reading /proc (stat, limits,
+        one entry per open fd) was half the CPU of a scrape when hundreds arrive at once."""
+        now = time.monotonic()
+        with self._lock:
+            read_at, families = self._process
+            if now - read_at < PROCESS_READ_SECONDS:
+                return families
+            families = list(self.process.collect())
+            self._process = (now, families)
+            return families
 
 
 class App:

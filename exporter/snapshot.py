@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from prometheus_client.metrics_core import Metric
@@ -54,6 +54,11 @@ class SnapshotStore:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # Bumped whenever any collector's families change: /metrics re-renders only then.
     _generation: int = 0
+    # Called (outside the lock, on the collector's thread) after each change of families.
+    _listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
 
     def register(self, name: str, interval: float) -> None:
         with self._lock:
@@ -87,7 +92,9 @@ class SnapshotStore:
             )
             self._states[name] = new
             self._generation += 1
-            return new
+        for listener in self._listeners:
+            listener()
+        return new
 
     def record_failure(
         self, name: str, error: str, *, finished: float, duration: float

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from freezegun import freeze_time
 from prometheus_client.parser import text_string_to_metric_families
 
 from exporter.demo import DemoCloud
-from exporter.server import App, CachedMetrics, parse_listen_address
+from exporter.server import App, CachedMetrics, _Rendered, parse_listen_address
+from exporter.snapshot import SnapshotStore
 from exporter.web.serving import serve
 from tests.conftest import Harness
 
@@ -158,19 +160,19 @@ def test_cached_rendering_equals_prometheus_client_and_follows_changes(
     )
 
 
-def test_concurrent_scrapes_after_a_change_render_once(served, monkeypatch):
-    """Sixteen scrapes arriving together after a change wait for one render, not sixteen."""
+def test_concurrent_scrapes_render_once(served, monkeypatch):
+    """Sixteen scrapes arriving together before anything was rendered wait for one render."""
     h, base = served
     h.run()
     renders = []
-    real = CachedMetrics._render
+    real = _Rendered.of
 
     def slow_render(*args):
         renders.append(args[2])  # the generation rendered
         time.sleep(0.3)  # long enough for every other scrape to arrive meanwhile
         return real(*args)
 
-    monkeypatch.setattr(CachedMetrics, "_render", staticmethod(slow_render))
+    monkeypatch.setattr(_Rendered, "of", staticmethod(slow_render))
     start = threading.Barrier(16)
 
     def scrape() -> bytes:
@@ -181,3 +183,66 @@ def test_concurrent_scrapes_after_a_change_render_once(served, monkeypatch):
         bodies = list(pool.map(lambda _: scrape(), range(16)))
     assert len(renders) == 1
     assert all(b"openstack_compute_service_up" in body for body in bodies)
+
+
+def test_a_change_is_rendered_before_the_next_scrape(served, cloud, monkeypatch):
+    """Formats scraped lately are rendered again on the collector's thread after a change, so
+    scrapes find them ready; while that render runs, scrapes get the previous one whole (the
+    self-metrics of that moment included), at once."""
+    h, base = served
+    h.run()
+    up = b'openstack_compute_service_up{binary="nova-compute",host="cmp-001",zone="az1"} '
+    before = get(base + "/metrics").read()
+    assert up + b"1.0" in before
+    cloud.set_compute_service("cmp-001", state="down")
+    release = threading.Event()
+    renders = []
+    real = _Rendered.of
+
+    def held_render(*args):
+        renders.append(threading.current_thread().name)
+        release.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(_Rendered, "of", staticmethod(held_render))
+    with ThreadPoolExecutor(1, thread_name_prefix="collector") as pool:
+        run = pool.submit(h.run, "compute_services")
+        time.sleep(0.3)  # the run has stored its families and is rendering them
+        started = time.monotonic()
+        meanwhile = get(base + "/metrics").read()
+        assert time.monotonic() - started < 1.0
+        release.set()
+        run.result(timeout=10)
+    assert renders
+    assert all(name.startswith("collector") for name in renders)
+    assert up + b"1.0" in meanwhile
+
+    def runs(body: bytes) -> bytes:
+        line = b'openstack_exporter_collector_runs_total{collector="compute_services"}'
+        return next(x for x in body.splitlines() if x.startswith(line))
+
+    assert runs(meanwhile) == runs(before)  # its self-metrics are those of the previous render
+    count = len(renders)
+    after = get(base + "/metrics").read()
+    assert len(renders) == count  # the scrape found it rendered
+    assert up + b"0.0" in after
+    assert runs(after) != runs(before)
+
+
+def test_process_metrics_read_at_most_once_a_second():
+    calls = []
+
+    class CountingProcess:
+        def collect(self) -> list:
+            calls.append(1)
+            return []
+
+    with freeze_time("2026-12-01 03:00:00") as clock:
+        metrics = CachedMetrics(SnapshotStore())
+        metrics.process = CountingProcess()
+        for _ in range(5):
+            metrics._process_families()
+        assert len(calls) == 1
+        clock.tick(1.1)
+        metrics._process_families()
+        assert len(calls) == 2

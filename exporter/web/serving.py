@@ -35,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from cheroot import wsgi
 from cheroot.connections import ConnectionManager
@@ -80,9 +80,9 @@ class WebConfigSource:
         return self.config
 
     def ssl(self) -> ssl.SSLContext:
+        """The TLS context in force; only a TLS server (one whose config has TLS) asks."""
         self._maybe_reload()
-        assert self.context is not None
-        return self.context
+        return cast(ssl.SSLContext, self.context)
 
     def _stat(self) -> tuple[tuple[str, float | None, int | None], ...]:
         files = [self.path] if self.path else []
@@ -202,8 +202,7 @@ class _Connection(HTTPConnection):
             self.server.active.discard(self.socket)
 
     def _handshake(self) -> bool:
-        sock = self.socket
-        assert isinstance(sock, ssl.SSLSocket)
+        sock = cast(ssl.SSLSocket, self.socket)
         try:
             sock.do_handshake()
         except ssl.SSLError as exc:
