@@ -250,3 +250,19 @@ def test_certificate_reloaded_when_its_files_change(pki, start, tmp_path, monkey
     cert.write_text("not a certificate")
     assert served_serial() != before
     assert get(httpd, "/-/healthy", ctx=client_context(pki))[0] == 200
+
+
+def test_passwords_and_hashes_never_logged(start, tmp_path, captured_logs, monkeypatch):
+    monkeypatch.setattr(serving, "RELOAD_CHECK_SECONDS", 0.0)
+    httpd = start({"basic_auth_users": {"prometheus": HASH}})
+    assert get(httpd, Authorization=basic("prometheus", PASSWORD))[0] == 200
+    assert get(httpd, Authorization=basic("prometheus", "typo-" + PASSWORD))[0] == 401
+    # A broken reload is logged, naming the key, not the value.
+    (tmp_path / "web-config.yml").write_text(
+        json.dumps({"basic_auth_users": {"prometheus": "plain-" + PASSWORD}})
+    )
+    assert get(httpd, Authorization=basic("prometheus", PASSWORD))[0] == 200  # kept
+    assert any(e["event"] == "web_config_reload_failed" for e in captured_logs)
+    text = json.dumps(captured_logs)
+    assert PASSWORD not in text
+    assert HASH not in text
