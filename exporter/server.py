@@ -7,7 +7,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -26,6 +26,19 @@ PROCESS_READ_SECONDS = 1.0
 # A format (text or OpenMetrics, plain or gzip) not scraped for this long is no longer rendered
 # ahead of scrapes; ten scrape intervals of the slowest usual Prometheus.
 FORMAT_KEEP_SECONDS = 600.0
+# The content types rendered once per change: what Prometheus, curl and browsers ask for.
+CACHED_FORMATS = frozenset(
+    choose_encoder(accept)[1]
+    for accept in (
+        "",
+        "text/plain; version=0.0.4",
+        "application/openmetrics-text; version=1.0.0",
+        # Prometheus 3 asks for UTF-8 names to be allowed, in either format.
+        "application/openmetrics-text; version=1.0.0; escaping=allow-utf-8",
+        "text/plain; version=1.0.0; escaping=allow-utf-8",
+        "text/plain; version=1.0.0",
+    )
+)
 
 
 class SnapshotCollector:
@@ -85,6 +98,23 @@ class _Rendered:
         return cls(generation, prefix, compressor, states)
 
 
+def _as_served(
+    current: Mapping[str, CollectorState], served: _Rendered
+) -> dict[str, CollectorState]:
+    """The collectors' bookkeeping as of now (runs, failures, last outcome and error), with the
+    facts about their *data* (last success, series, absent) of the render being served: while a
+    new render is made, a scrape gets the previous one, and its last-success time must not
+    claim data it does not carry."""
+    out = dict(current)
+    for name, st in current.items():
+        old = served.states.get(name)
+        if old is not None and old.last_success != st.last_success:
+            out[name] = replace(
+                st, last_success=old.last_success, series=old.series, absent=old.absent
+            )
+    return out
+
+
 class CachedMetrics:
     """/metrics with the collectors' families rendered once per change, not once per scrape.
 
@@ -113,9 +143,17 @@ class CachedMetrics:
         if "name[]" in parse_qs(environ.get("QUERY_STRING", "")):
             return self.uncached(environ, start_response)
         encoder, content_type = choose_encoder(environ.get("HTTP_ACCEPT", ""))
+        if content_type not in CACHED_FORMATS:
+            # A client picks the content type (an OpenMetrics version, an escaping): only the
+            # usual ones are cached and rendered ahead, so no client can grow the cache.
+            return self.uncached(environ, start_response)
         gz = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
         cached = self._current((content_type, gz), encoder)
-        dynamic = encoder(_Families([*self_families(cached.states), *self._process_families()]))
+        dynamic = encoder(
+            _Families(
+                [*self_families(_as_served(self.store.states(), cached)), *self._process_families()]
+            )
+        )
         if cached.compressor is not None:
             tail = cached.compressor.copy()
             body = cached.prefix + tail.compress(dynamic) + tail.flush()
@@ -137,6 +175,7 @@ class CachedMetrics:
                 if now - asked > FORMAT_KEEP_SECONDS:
                     del self._formats[key]
                     self._cache.pop(key, None)
+                    self._render_locks.pop(key, None)
             formats = dict(self._formats)
         for key, (encoder, _) in formats.items():
             try:

@@ -217,16 +217,20 @@ def test_a_change_is_rendered_before_the_next_scrape(served, cloud, monkeypatch)
     assert all(name.startswith("collector") for name in renders)
     assert up + b"1.0" in meanwhile
 
-    def runs(body: bytes) -> bytes:
-        line = b'openstack_exporter_collector_runs_total{collector="compute_services"}'
+    def sample(body: bytes, name: str) -> bytes:
+        line = f'{name}{{collector="compute_services"}}'.encode()
         return next(x for x in body.splitlines() if x.startswith(line))
 
-    assert runs(meanwhile) == runs(before)  # its self-metrics are those of the previous render
+    # Counters are as of now; the last success is that of the data served with it.
+    success = "openstack_exporter_collector_last_success_timestamp_seconds"
+    assert sample(meanwhile, success) == sample(before, success)
+    runs = "openstack_exporter_collector_runs_total"
+    assert sample(meanwhile, runs) != sample(before, runs)
     count = len(renders)
     after = get(base + "/metrics").read()
     assert len(renders) == count  # the scrape found it rendered
     assert up + b"0.0" in after
-    assert runs(after) != runs(before)
+    assert sample(after, success) != sample(before, success)
 
 
 def test_process_metrics_read_at_most_once_a_second():
@@ -246,3 +250,15 @@ def test_process_metrics_read_at_most_once_a_second():
         clock.tick(1.1)
         metrics._process_families()
         assert len(calls) == 2
+
+
+def test_a_failed_run_shows_at_once_in_the_self_metrics(served, cloud):
+    """A failure changes no families (nothing to render) but must show on the next scrape."""
+    h, base = served
+    h.run()
+    get(base + "/metrics").read()
+    cloud.set_fault("/compute", status=500)
+    h.run("compute_services")
+    body = get(base + "/metrics").read()
+    assert b'openstack_exporter_collector_success{collector="compute_services"} 0.0' in body
+    assert b'openstack_exporter_collector_failures_total{collector="compute_services"} 1.0' in body

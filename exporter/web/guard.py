@@ -6,14 +6,16 @@ then the method: GET, and HEAD answered as GET without the body; anything else 4
 
 bcrypt is slow on purpose (about 70 ms at cost 10): verified credentials are cached, as the
 toolkit does, so a scrape every 15 s does not pay it each time. The cache key is a SHA-256 of user,
-hash and password, so it holds no password; an unknown user still costs one bcrypt, so the answer
-time does not tell which users exist.
+hash and password, so it holds no password. Only successes are cached, so wrong guesses cannot
+push the scraper's entry out; bcrypt runs one at a time (as the toolkit's mutex), so guesses take
+one core at most. An unknown user still costs one bcrypt at the configured users' cost, so the
+answer time does not tell which users exist.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
+import functools
 import hashlib
 import threading
 import time
@@ -30,8 +32,13 @@ App = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 ALLOWED_METHODS = ("GET", "HEAD")
 AUTH_CACHE_SIZE = 100
-# A valid hash of a random password: checked against when the user is unknown.
-_DUMMY_HASH = bcrypt.hashpw(b"not a password anyone has", bcrypt.gensalt(rounds=10))
+_BCRYPT_ONE_AT_A_TIME = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(cost: int) -> bytes:
+    """A valid hash of a password nobody has, checked against when the user is unknown."""
+    return bcrypt.hashpw(b"not a password anyone has", bcrypt.gensalt(rounds=cost))
 
 
 class Guard:
@@ -40,7 +47,7 @@ class Guard:
     def __init__(self, app: App, config: Callable[[], WebConfig]) -> None:
         self.app = app
         self.config = config
-        self._verified: OrderedDict[bytes, bool] = OrderedDict()
+        self._verified: OrderedDict[bytes, None] = OrderedDict()
         self._lock = threading.Lock()
         self._tokens: float | None = None  # a new bucket starts full, as Go's rate.Limiter
         self._refilled = time.monotonic()
@@ -86,22 +93,28 @@ class Guard:
             user, sep, password = (
                 base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
             )
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8
             return False
         if not sep:
             return False
         hashed = config.users.get(user)
         key = hashlib.sha256(b"\0".join([user.encode(), hashed or b"", password.encode()])).digest()
         with self._lock:
-            cached = self._verified.get(key)
-            if cached is not None:
+            if key in self._verified:
                 self._verified.move_to_end(key)
-                return cached
-        ok = bcrypt.checkpw(password.encode(), hashed or _DUMMY_HASH) and hashed is not None
-        with self._lock:
-            self._verified[key] = ok
-            while len(self._verified) > AUTH_CACHE_SIZE:
-                self._verified.popitem(last=False)
+                return True
+        if hashed is None:
+            costs = [int(h[4:6]) for h in config.users.values()]
+            with _BCRYPT_ONE_AT_A_TIME:
+                bcrypt.checkpw(password.encode(), _dummy_hash(max(costs)))
+            return False
+        with _BCRYPT_ONE_AT_A_TIME:
+            ok = bcrypt.checkpw(password.encode(), hashed)
+        if ok:
+            with self._lock:
+                self._verified[key] = None
+                while len(self._verified) > AUTH_CACHE_SIZE:
+                    self._verified.popitem(last=False)
         return ok
 
     def _take_token(self, config: WebConfig) -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import os
 import re
 import select
@@ -55,6 +56,10 @@ WORKERS = 16
 TIMEOUT = 10.0
 # Seconds the whole request head (or a TLS handshake plus the head) may take to arrive.
 HEADER_TIMEOUT = 10.0
+# Seconds a connection picked up after its head deadline passed in the queue still gets.
+QUEUED_GRACE = 0.25
+# Seconds an answer may take to be sent once the head has arrived (Prometheus gives up sooner).
+RESPONSE_TIMEOUT = 60.0
 # Seconds stop() waits for requests in flight; the process has 5 s in all to stop.
 SHUTDOWN_TIMEOUT = 1.0
 # The kernel's queue of connections not yet accepted (cheroot's default is 5).
@@ -76,13 +81,16 @@ class WebConfigSource:
         self._lock = threading.Lock()
 
     def __call__(self) -> WebConfig:
-        self._maybe_reload()
         return self.config
 
     def ssl(self) -> ssl.SSLContext:
         """The TLS context in force; only a TLS server (one whose config has TLS) asks."""
-        self._maybe_reload()
         return cast(ssl.SSLContext, self.context)
+
+    def poll(self) -> None:
+        """Re-read the config if a file changed; called from the server's watchdog thread, so
+        neither the accept loop nor a request ever waits on a reload."""
+        self._maybe_reload()
 
     def _stat(self) -> tuple[tuple[str, float | None, int | None], ...]:
         files = [self.path] if self.path else []
@@ -121,7 +129,6 @@ class WebConfigSource:
                 log.error("web_config_reload_failed", problems=problems, kept="previous")
                 return
             self.config, self.context = config, context
-            self._stamp = self._stat()
             log.info("web_config_reloaded", tls=config.tls is not None, users=len(config.users))
 
 
@@ -151,8 +158,9 @@ class _LazyTLS(Adapter):
 class _Watchdog:
     """Cuts off connections whose request head (or TLS handshake) overstays ``limit``."""
 
-    def __init__(self, limit: float) -> None:
+    def __init__(self, limit: float, tick: Callable[[], None]) -> None:
         self.limit = limit
+        self.tick = tick
         self._armed: dict[int, tuple[float, socket.socket]] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -164,9 +172,17 @@ class _Watchdog:
     def stop(self) -> None:
         self._stop.set()
 
-    def arm(self, sock: socket.socket) -> None:
+    def arm(self, sock: socket.socket, deadline: float) -> None:
+        """Cut ``sock`` at ``deadline`` (time.monotonic()) unless disarmed or re-armed before."""
         with self._lock:
-            self._armed[threading.get_ident()] = (time.monotonic() + self.limit, sock)
+            self._armed[threading.get_ident()] = (deadline, sock)
+
+    def rearm(self, deadline: float) -> None:
+        """A new deadline for the connection this thread serves."""
+        with self._lock:
+            armed = self._armed.get(threading.get_ident())
+            if armed is not None:
+                self._armed[threading.get_ident()] = (deadline, armed[1])
 
     def disarm(self) -> None:
         with self._lock:
@@ -174,6 +190,7 @@ class _Watchdog:
 
     def _run(self) -> None:
         while not self._stop.wait(min(0.25, self.limit / 4)):
+            self.tick()
             now = time.monotonic()
             with self._lock:
                 late = [k for k, (deadline, _) in self._armed.items() if deadline < now]
@@ -189,9 +206,19 @@ class _Connection(HTTPConnection):
     _tls_ready = False
 
     def communicate(self) -> bool:
-        watchdog = self.server.watchdog
-        watchdog.arm(self.socket)
-        self.server.active.add(self.socket)
+        server = self.server
+        # The head's deadline counts from when the connection was handed to the workers: time
+        # spent queued behind other clients is the client's time too, or a crowd of one-byte
+        # clients could keep a scrape queued for minutes.
+        # A connection whose deadline passed in the queue keeps QUEUED_GRACE to finish: enough
+        # to parse a head that has arrived, not to wait for one that has not.
+        now = time.monotonic()
+        deadline = max(getattr(self, "queued_at", now) + server.watchdog.limit, now + QUEUED_GRACE)
+        if not server.ready:
+            return False
+        watchdog = server.watchdog
+        watchdog.arm(self.socket, deadline)
+        server.active.add(self.socket)
         try:
             tls_pending = isinstance(self.socket, ssl.SSLSocket) and not self._tls_ready
             if tls_pending and not self._handshake():
@@ -224,7 +251,17 @@ class _Connection(HTTPConnection):
 
 
 def _san_allowed(cert: dict[str, Any], allowed: tuple[str, ...]) -> bool:
-    return any(value in allowed for _, value in cert.get("subjectAltName", ()))
+    """Whether a SAN of the client's certificate is in ``client_allowed_sans``. IP addresses
+    compare as addresses: ssl prints an IPv6 SAN in full and upper case (2001:DB8:0:0:...)."""
+    wanted = {_canonical(a) for a in allowed}
+    return any(_canonical(value) in wanted for _, value in cert.get("subjectAltName", ()))
+
+
+def _canonical(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return value
 
 
 class _Connections(ConnectionManager):
@@ -275,11 +312,13 @@ class _Server(wsgi.Server):
         super().__init__(*args, **kw)
         self.source = source
         self.tls = source.config.tls is not None
-        self.watchdog = _Watchdog(header_timeout)
+        self.watchdog = _Watchdog(header_timeout, source.poll)
         # Sockets a worker is serving: cut at stop once the grace is over.
         self.active: set[socket.socket] = set()
         self.request_queue_size = BACKLOG
         self.max_request_header_size = MAX_HEADER_BYTES
+        # Nothing here takes a request body: refuse one (413) at once rather than read it.
+        self.max_request_body_size = 1
         self.keep_alive_conn_limit = 256
         if self.tls:
             self.ssl_adapter = _LazyTLS(source)
@@ -290,11 +329,14 @@ class _Server(wsgi.Server):
         default._selector.close()
         self.watchdog.start()
 
+    def process_conn(self, conn: Any) -> None:
+        conn.queued_at = time.monotonic()
+        super().process_conn(conn)
+
     def stop(self) -> None:
         """Requests in flight get SHUTDOWN_TIMEOUT to finish; then their sockets are shut, so a
         client that stopped reading a large answer cannot hold a worker (and the process) for
-        the full write time-out."""
-        self.watchdog.stop()
+        the full write time-out. Connections still queued are closed unserved."""
         cutter = threading.Timer(SHUTDOWN_TIMEOUT, self._cut_active)
         cutter.daemon = True
         cutter.start()
@@ -302,6 +344,7 @@ class _Server(wsgi.Server):
             super().stop()
         finally:
             cutter.cancel()
+            self.watchdog.stop()
 
     def _cut_active(self) -> None:
         for sock in list(self.active):
@@ -340,6 +383,7 @@ def serve(
     *,
     timeout: float = TIMEOUT,
     header_timeout: float = HEADER_TIMEOUT,
+    response_timeout: float = RESPONSE_TIMEOUT,
     workers: int = WORKERS,
 ) -> HttpServer:
     """Listen on host:port (OSError if it cannot) and serve ``app`` behind the guard."""
@@ -349,7 +393,9 @@ def serve(
     server: _Server
 
     def entry(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        server.watchdog.disarm()  # the head has arrived: the rest is ours, not the client's
+        # The head has arrived; the answer now has RESPONSE_TIMEOUT to be taken, so a client
+        # that reads a large /metrics a byte at a time cannot hold a worker for ever.
+        server.watchdog.rearm(time.monotonic() + response_timeout)
         return guard(environ, start_response)
 
     server = _Server(

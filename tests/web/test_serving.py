@@ -19,7 +19,7 @@ import pytest
 
 from exporter.server import App
 from exporter.snapshot import SnapshotStore
-from exporter.web.serving import HttpServer, WebConfigSource, serve
+from exporter.web.serving import HttpServer, WebConfigSource, _san_allowed, serve
 from tests.web.pki import make_pki
 
 IDLE = 1.0  # the idle time-out the tests run with (10 s by default)
@@ -135,6 +135,64 @@ def test_a_silent_tls_client_does_not_stall_others(tmp_path, require_tools):
         server.stop()
 
 
+def test_a_request_body_is_refused_not_read(httpd):
+    """Nothing here takes a body: a huge Content-Length gets 413 at once, not a worker held
+    while the body trickles in."""
+    with socket.create_connection(("127.0.0.1", httpd.port), timeout=5) as sock:
+        sock.send(b"POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nx")
+        assert sock.recv(64).startswith(b"HTTP/1.1 413 ")
+
+
+def test_time_queued_counts_toward_the_head_deadline():
+    """With every worker busy, one-byte clients queued ahead of a scrape are dropped when their
+    head deadline passes in the queue (then each keeps a 0.25 s grace): the scrape waits about
+    one deadline, not one per client."""
+    server = serve(App(SnapshotStore(), "demo"), "127.0.0.1", 0, header_timeout=1.0, workers=1)
+    crowd = []
+    try:
+        for _ in range(6):
+            sock = socket.create_connection(("127.0.0.1", server.port))
+            sock.send(b"G")  # readable, so it goes to the worker queue, and never says more
+            crowd.append(sock)
+        time.sleep(0.1)
+        started = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/-/healthy")
+        assert conn.getresponse().status == 200
+        # 1 s + 5 × 0.25 s; 6 s if each one-byte client had its own second.
+        assert time.monotonic() - started < 4.0
+        conn.close()
+    finally:
+        for sock in crowd:
+            sock.close()
+        server.stop()
+
+
+def test_a_client_that_stops_reading_frees_its_worker():
+    big = b"x" * (64 << 20)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Length", str(len(big)))])
+        return [big] if environ["PATH_INFO"] == "/big" else [b""]
+
+    server = serve(app, "127.0.0.1", 0, response_timeout=1.0, workers=1)
+    try:
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.send(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")  # and never reads the answer
+        time.sleep(0.2)
+        started = time.monotonic()
+        big = b""  # the next answer is empty
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/small")
+        assert conn.getresponse().status == 200
+        assert time.monotonic() - started < 3.0  # the only worker was freed after 1 s
+        conn.close()
+        sock.close()
+    finally:
+        server.stop()
+
+
 def test_stop_is_prompt_with_clients_connected(httpd):
     idle = [socket.create_connection(("127.0.0.1", httpd.port)) for _ in range(20)]
     slow = socket.create_connection(("127.0.0.1", httpd.port))
@@ -207,3 +265,10 @@ def test_out_of_file_descriptors_does_not_spin(tmp_path):
             sock.close()
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
+
+
+def test_client_san_ip_addresses_compare_as_addresses():
+    cert = {"subjectAltName": (("IP Address", "2001:DB8:0:0:0:0:0:1\n"), ("DNS", "a.example"))}
+    assert _san_allowed(cert, ("2001:db8::1",))
+    assert _san_allowed(cert, ("a.example",))
+    assert not _san_allowed(cert, ("2001:db8::2", "b.example"))

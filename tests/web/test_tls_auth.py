@@ -175,6 +175,7 @@ def test_basic_auth_guards_every_endpoint(start):
     assert get(httpd, Authorization=basic("prometheus", "wrong"))[0] == 401
     assert get(httpd, Authorization=basic("nobody", PASSWORD))[0] == 401
     assert get(httpd, Authorization="Basic not-base64!")[0] == 401
+    assert get(httpd, Authorization="Basic caf\u00e9")[0] == 401  # not ASCII: 401, not 500
     assert get(httpd, Authorization=basic("prometheus", PASSWORD))[0] == 200
 
 
@@ -206,7 +207,11 @@ def test_verified_credentials_are_cached(start, monkeypatch):
     assert len(calls) == 1
     for _ in range(3):
         assert get(httpd, Authorization=basic("prometheus", "wrong"))[0] == 401
-    assert len(calls) == 2  # a refused password is remembered too
+    # Refusals are not cached (guesses cannot push the scraper's entry out), and do not
+    # evict it: the right password still costs no bcrypt.
+    assert len(calls) == 4
+    assert get(httpd, Authorization=basic("prometheus", PASSWORD))[0] == 200
+    assert len(calls) == 4
 
 
 def test_configured_headers_on_every_answer(start):
@@ -245,10 +250,13 @@ def test_certificate_reloaded_when_its_files_change(pki, start, tmp_path, monkey
     new_cert, new_key = issue(tmp_path, "renewed", (pki.ca, ca_key), "DNS:localhost,IP:127.0.0.1")
     shutil.copy(new_key, key)
     shutil.copy(new_cert, cert)
-    assert served_serial() != before
+    httpd.server.source.poll()  # what the server's watchdog thread does every 0.25 s
+    renewed = served_serial()
+    assert renewed != before
     # A broken certificate mid-rotation keeps the one in force.
     cert.write_text("not a certificate")
-    assert served_serial() != before
+    httpd.server.source.poll()
+    assert served_serial() == renewed
     assert get(httpd, "/-/healthy", ctx=client_context(pki))[0] == 200
 
 
@@ -261,6 +269,7 @@ def test_passwords_and_hashes_never_logged(start, tmp_path, captured_logs, monke
     (tmp_path / "web-config.yml").write_text(
         json.dumps({"basic_auth_users": {"prometheus": "plain-" + PASSWORD}})
     )
+    httpd.server.source.poll()
     assert get(httpd, Authorization=basic("prometheus", PASSWORD))[0] == 200  # kept
     assert any(e["event"] == "web_config_reload_failed" for e in captured_logs)
     text = json.dumps(captured_logs)
