@@ -49,7 +49,8 @@ def render(states: States, cloud: str, now: float) -> str:
     issues, service_summary = service_issues(states)
     endpoints = failing_endpoints(states)
     zones, flavors_full = capacity(states)
-    headroom = n_plus_one(_hosts(states))
+    hosts = _hosts(states)
+    headroom = n_plus_one(hosts)
     quotas = quota_top(states)
     finding_counts = Counter(
         (f.resource_type, f.problem) for st in states.values() for f in st.findings
@@ -97,7 +98,7 @@ def render(states: States, cloud: str, now: float) -> str:
             states,
             ("flavor_capacity", "placement", "compute_aggregates"),
             now,
-            _capacity_html(zones, headroom, _hosts(states)),
+            _capacity_html(zones, headroom, hosts),
         )
         + _section(
             "quotas",
