@@ -19,8 +19,8 @@ from exporter import logs
 from exporter.selfmetrics import families as self_families
 from exporter.snapshot import CollectorState, SnapshotStore
 from exporter.web import console, problems_page
+from exporter.web.wsgi import HTML, StartResponse, send, text
 
-StartResponse = Callable[..., Any]
 # Scrapes within this many seconds share one reading of the process metrics.
 PROCESS_READ_SECONDS = 1.0
 # A format (text or OpenMetrics, plain or gzip) not scraped for this long is no longer rendered
@@ -159,11 +159,13 @@ class CachedMetrics:
             body = cached.prefix + tail.compress(dynamic) + tail.flush()
         else:
             body = cached.prefix + dynamic
-        headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-        if gz:
-            headers.append(("Content-Encoding", "gzip"))
-        start_response("200 OK", headers)
-        return [body]
+        return send(
+            start_response,
+            "200 OK",
+            content_type,
+            body,
+            [("Content-Encoding", "gzip")] if gz else [],
+        )
 
     def refresh(self) -> None:
         """After a change, on the collector's thread: render again each format scraped lately,
@@ -244,52 +246,22 @@ class App:
                 environ.get("HTTP_ACCEPT", ""),
                 environ.get("QUERY_STRING", ""),
             )
-            start_response(
-                status,
-                [
-                    ("Content-Type", content_type),
-                    ("Content-Length", str(len(body))),
-                    # The format follows Accept: a cache must not serve the HTML to a script.
-                    ("Vary", "Accept"),
-                ],
-            )
-            return [body]
+            # The format follows Accept: a cache must not serve the HTML to a script.
+            return send(start_response, status, content_type, body, [("Vary", "Accept")])
         if path == "/-/healthy":
-            return _text(start_response, "200 OK", "Healthy.\n")
+            return text(start_response, "200 OK", "Healthy.\n")
         if path == "/-/ready":
             if self.store.ready():
-                return _text(start_response, "200 OK", "Ready.\n")
-            return _text(
+                return text(start_response, "200 OK", "Ready.\n")
+            return text(
                 start_response,
                 "503 Service Unavailable",
                 "Not ready: some collectors have not run yet.\n",
             )
         if path == "/":
-            body = self.landing_page().encode()
-            start_response(
-                "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        return _text(start_response, "404 Not Found", "Not found. Try /metrics.\n")
-
-    def problems(self) -> dict[str, object]:
-        """Every finding of the problems collectors, with its age and the age of the data."""
-        items = problems_page.problem_items(
-            self.store.states(), time.time(), problems_page.Filters()
-        )
-        return {"count": len(items), "problems": items}
-
-    def landing_page(self) -> str:
-        return console.render(self.store.states(), self.cloud, time.time())
-
-
-def _text(start_response: StartResponse, status: str, text: str) -> list[bytes]:
-    body = text.encode()
-    start_response(
-        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
-    )
-    return [body]
+            page = console.render(self.store.states(), self.cloud, time.time())
+            return send(start_response, "200 OK", HTML, page.encode())
+        return text(start_response, "404 Not Found", "Not found. Try /metrics.\n")
 
 
 def parse_listen_address(value: str) -> tuple[str, int]:

@@ -26,9 +26,7 @@ from typing import Any
 import bcrypt
 
 from exporter.web.webconfig import WebConfig
-
-StartResponse = Callable[..., Any]
-App = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+from exporter.web.wsgi import StartResponse, WsgiApp, text
 
 ALLOWED_METHODS = ("GET", "HEAD")
 AUTH_CACHE_SIZE = 100
@@ -44,7 +42,7 @@ def _dummy_hash(cost: int) -> bytes:
 class Guard:
     """WSGI middleware; ``config`` gives the web config in force (it may be reloaded)."""
 
-    def __init__(self, app: App, config: Callable[[], WebConfig]) -> None:
+    def __init__(self, app: WsgiApp, config: Callable[[], WebConfig]) -> None:
         self.app = app
         self.config = config
         self._verified: OrderedDict[bytes, None] = OrderedDict()
@@ -60,9 +58,9 @@ class Guard:
             return start_response(status, headers + extra, exc_info)
 
         if config.rate_interval > 0 and not self._take_token(config):
-            return _plain(respond, "429 Too Many Requests", "Too many requests.\n")
+            return text(respond, "429 Too Many Requests", "Too many requests.\n")
         if config.users and not self._authorized(config, environ.get("HTTP_AUTHORIZATION", "")):
-            return _plain(
+            return text(
                 respond,
                 "401 Unauthorized",
                 "Unauthorized.\n",
@@ -77,7 +75,7 @@ class Guard:
                 close()
             return []
         if method not in ALLOWED_METHODS:
-            return _plain(
+            return text(
                 respond,
                 "405 Method Not Allowed",
                 "Method not allowed: this exporter only reads (GET, HEAD).\n",
@@ -130,21 +128,3 @@ class Guard:
                 self._tokens -= 1
                 return True
             return False
-
-
-def _plain(
-    respond: StartResponse,
-    status: str,
-    text: str,
-    headers: list[tuple[str, str]] | None = None,
-) -> list[bytes]:
-    body = text.encode()
-    respond(
-        status,
-        [
-            ("Content-Type", "text/plain; charset=utf-8"),
-            ("Content-Length", str(len(body))),
-            *(headers or []),
-        ],
-    )
-    return [body]

@@ -48,8 +48,7 @@ from exporter import logs
 from exporter.config import ConfigInvalid
 from exporter.web.guard import Guard
 from exporter.web.webconfig import WebConfig, load, ssl_context
-
-App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+from exporter.web.wsgi import StartResponse, WsgiApp
 
 WORKERS = 16
 # Seconds a connection may sit idle, and a single read or write may wait.
@@ -376,7 +375,7 @@ class HttpServer:
 
 
 def serve(
-    app: App,
+    app: WsgiApp,
     host: str,
     port: int,
     source: WebConfigSource | None = None,
@@ -392,7 +391,7 @@ def serve(
 
     server: _Server
 
-    def entry(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def entry(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         # The head has arrived; the answer now has RESPONSE_TIMEOUT to be taken, so a client
         # that reads a large /metrics a byte at a time cannot hold a worker for ever.
         server.watchdog.rearm(time.monotonic() + response_timeout)
