@@ -47,7 +47,7 @@ from cheroot.ssl import Adapter
 from exporter import logs
 from exporter.config import ConfigInvalid
 from exporter.web.guard import Guard
-from exporter.web.webconfig import WebConfig, load, ssl_context
+from exporter.web.webconfig import WebConfig, load_with_context
 from exporter.web.wsgi import StartResponse, WsgiApp
 
 WORKERS = 16
@@ -73,8 +73,7 @@ class WebConfigSource:
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.config = load(path) if path else WebConfig()
-        self.context = ssl_context(self.config.tls) if self.config.tls else None
+        self.config, self.context = load_with_context(path) if path else (WebConfig(), None)
         self._stamp = self._stat()
         self._checked = time.monotonic()
         self._lock = threading.Lock()
@@ -117,15 +116,13 @@ class WebConfigSource:
             self._stamp = stamp  # a broken version is reported once, not every second
             log = logs.get_logger()
             try:
-                config = load(self.path)
+                config, context = load_with_context(self.path)
                 if (config.tls is None) != (self.config.tls is None):
                     raise ConfigInvalid(
                         ["tls_server_config: turning TLS on or off needs a restart"]
                     )
-                context = ssl_context(config.tls) if config.tls else None
-            except (ConfigInvalid, OSError, ssl.SSLError) as exc:
-                problems = exc.problems if isinstance(exc, ConfigInvalid) else [str(exc)]
-                log.error("web_config_reload_failed", problems=problems, kept="previous")
+            except ConfigInvalid as exc:
+                log.error("web_config_reload_failed", problems=exc.problems, kept="previous")
                 return
             self.config, self.context = config, context
             log.info("web_config_reloaded", tls=config.tls is not None, users=len(config.users))
@@ -155,7 +152,9 @@ class _LazyTLS(Adapter):
 
 
 class _Watchdog:
-    """Cuts off connections whose request head (or TLS handshake) overstays ``limit``."""
+    """Cuts off a connection past its deadline: its request head (or TLS handshake) after
+    ``limit``, its answer after the response time-out. Its thread also calls ``tick`` (the web
+    config's reload check) so that no request waits on it."""
 
     def __init__(self, limit: float, tick: Callable[[], None]) -> None:
         self.limit = limit
@@ -195,9 +194,14 @@ class _Watchdog:
                 late = [k for k, (deadline, _) in self._armed.items() if deadline < now]
                 socks = [self._armed.pop(k)[1] for k in late]
             for sock in socks:
-                # The socket level, not SSLSocket.shutdown: the worker is inside an SSL read.
-                with contextlib.suppress(OSError):
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                _cut(sock)
+
+
+def _cut(sock: socket.socket) -> None:
+    """End the connection under the worker serving it: its blocked read or write returns. At
+    the socket level, not SSLSocket.shutdown, which would tear TLS state from under the worker."""
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 class _Connection(HTTPConnection):
@@ -347,8 +351,7 @@ class _Server(wsgi.Server):
 
     def _cut_active(self) -> None:
         for sock in list(self.active):
-            with contextlib.suppress(OSError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            _cut(sock)
 
     def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
         # Client misbehaviour (resets, bad TLS) is not worth a log line; a server error is.

@@ -132,6 +132,12 @@ class WebConfig:
 
 def load(path: str | os.PathLike[str]) -> WebConfig:
     """The web config in ``path``, with its certificates loaded once to prove they work."""
+    return load_with_context(path)[0]
+
+
+def load_with_context(path: str | os.PathLike[str]) -> tuple[WebConfig, ssl.SSLContext | None]:
+    """The web config in ``path`` and, if it has TLS, the server context made from it; every
+    problem (the file, a key, a certificate) as ConfigInvalid."""
     where = Path(path)
     try:
         text = where.read_text()
@@ -146,12 +152,12 @@ def load(path: str | os.PathLike[str]) -> WebConfig:
         at = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigInvalid([f"--web.config.file: not valid YAML{at}"]) from None
     config = parse(data if data is not None else {}, where.resolve().parent)
-    if config.tls is not None:
-        try:
-            ssl_context(config.tls)
-        except (OSError, ssl.SSLError, ValueError) as exc:
-            raise ConfigInvalid([f"tls_server_config: {_ssl_problem(exc)}"]) from None
-    return config
+    if config.tls is None:
+        return config, None
+    try:
+        return config, ssl_context(config.tls)
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise ConfigInvalid([f"tls_server_config: {_ssl_problem(exc)}"]) from None
 
 
 def parse(data: Any, base: Path) -> WebConfig:
