@@ -119,14 +119,21 @@ ROOT = Path(__file__).resolve().parents[1]
 RULE_FILES = sorted((ROOT / "alerts").glob("*.rules.yml"))
 
 
+def installed(require_tools: bool, *names: str, package: str) -> str:
+    """The path of the first of ``names`` on PATH. Missing, the test skips — or fails under
+    OPENSTACK_EXPORTER_REQUIRE_TOOLS=1, as in CI, where .ci/run installs ``package``."""
+    for name in names:
+        if path := shutil.which(name):
+            return path
+    message = f"{names[0]} not installed (Debian package '{package}')"
+    if require_tools:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture
 def promtool(require_tools: bool) -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        if require_tools:
-            pytest.fail("promtool not installed (Debian package 'prometheus')")
-        pytest.skip("promtool not installed (Debian package 'prometheus')")
-    return path
+    return installed(require_tools, "promtool", package="prometheus")
 
 
 def rules(kind: str) -> list[dict[str, Any]]:

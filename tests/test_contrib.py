@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from exporter.cli import parser
 from exporter.collectors import all_collectors
+from tests.conftest import installed
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = ROOT / "contrib" / "openstack-admin-exporter.service"
@@ -23,12 +23,7 @@ MAX_EXPOSURE = 3.0
 
 @pytest.fixture
 def systemd_analyze(require_tools: bool) -> str:
-    path = shutil.which("systemd-analyze")
-    if path is None:
-        if require_tools:
-            pytest.fail("systemd-analyze not installed (Debian package 'systemd')")
-        pytest.skip("systemd-analyze not installed (Debian package 'systemd')")
-    return path
+    return installed(require_tools, "systemd-analyze", package="systemd")
 
 
 def exec_start() -> list[str]:

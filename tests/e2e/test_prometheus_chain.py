@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
 import subprocess
 import threading
@@ -35,6 +34,7 @@ from exporter.scheduler import Runner, build_scheduler
 from exporter.server import App
 from exporter.snapshot import SnapshotStore
 from exporter.web.serving import WebConfigSource, serve
+from tests.conftest import installed
 from tests.web.pki import make_pki
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,16 +45,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def binary(require_tools: bool, *names: str) -> str:
-    for name in names:
-        if path := shutil.which(name):
-            return path
-    message = f"{names[0]} not installed (Debian package {names[0]})"
-    if require_tools:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 class Hook(BaseHTTPRequestHandler):
@@ -90,8 +80,10 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
 
 @pytest.fixture
 def chain(tmp_path: Path, require_tools: bool) -> Iterator[dict]:
-    prometheus = binary(require_tools, "prometheus")
-    alertmanager = binary(require_tools, "prometheus-alertmanager", "alertmanager")
+    prometheus = installed(require_tools, "prometheus", package="prometheus")
+    alertmanager = installed(
+        require_tools, "prometheus-alertmanager", "alertmanager", package="prometheus-alertmanager"
+    )
     cloud = DemoCloud(hosts=8, seed=3)
     demo = DemoServer(cloud).start()
     clouds = demo.write_clouds_yaml(tmp_path / "clouds.yaml")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from tests.conftest import installed
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,7 @@ def issue(d: Path, name: str, ca: tuple[Path, Path], san: str) -> tuple[Path, Pa
 
 
 def make_pki(d: Path, require_tools: bool) -> Pki:
-    if shutil.which("openssl") is None:
-        if require_tools:
-            pytest.fail("openssl is required (OPENSTACK_EXPORTER_REQUIRE_TOOLS=1)")
-        pytest.skip("openssl not installed")
+    installed(require_tools, "openssl", package="openssl")
     ca = _ca(d, "test-ca")
     rogue_ca = _ca(d, "rogue-ca")
     server = issue(d, "server", ca, "DNS:localhost,IP:127.0.0.1")

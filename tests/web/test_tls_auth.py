@@ -19,6 +19,7 @@ from exporter.server import App
 from exporter.snapshot import SnapshotStore
 from exporter.web import guard, serving
 from exporter.web.serving import HttpServer, WebConfigSource, serve
+from tests.conftest import installed
 from tests.web.pki import Pki, issue, make_pki
 
 PASSWORD = "correct horse battery staple"
@@ -84,15 +85,19 @@ def basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def curl(*args: str) -> subprocess.CompletedProcess[str]:
-    if shutil.which("curl") is None:
-        pytest.skip("curl not installed")
-    return subprocess.run(
-        ["curl", "-sS", "--max-time", "5", *args], capture_output=True, text=True, check=False
-    )
+@pytest.fixture
+def curl(require_tools) -> Callable[..., subprocess.CompletedProcess[str]]:
+    path = installed(require_tools, "curl", package="curl")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [path, "-sS", "--max-time", "5", *args], capture_output=True, text=True, check=False
+        )
+
+    return run
 
 
-def test_curl_and_python_over_tls(pki, start):
+def test_curl_and_python_over_tls(pki, start, curl):
     httpd = start(tls(pki))
     assert httpd.scheme == "https"
     url = f"https://localhost:{httpd.port}/metrics"
@@ -115,7 +120,7 @@ def test_plain_http_to_the_tls_port_is_told_so(pki, start):
     assert b"HTTP request to an HTTPS server" in body
 
 
-def test_mutual_tls_accepts_our_client_and_refuses_others(pki, start):
+def test_mutual_tls_accepts_our_client_and_refuses_others(pki, start, curl):
     httpd = start(
         tls(pki, client_auth_type="RequireAndVerifyClientCert", client_ca_file=str(pki.ca))
     )
@@ -179,7 +184,7 @@ def test_basic_auth_guards_every_endpoint(start):
     assert get(httpd, Authorization=basic("prometheus", PASSWORD))[0] == 200
 
 
-def test_curl_with_basic_auth_over_tls(pki, start):
+def test_curl_with_basic_auth_over_tls(pki, start, curl):
     httpd = start({**tls(pki), "basic_auth_users": {"prometheus": HASH}})
     url = f"https://localhost:{httpd.port}/metrics"
     assert (
