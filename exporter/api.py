@@ -350,6 +350,21 @@ class Api:
                 continue
             raise ApiError(service, path, _error_message(response), status)
 
+    def probe(self, service: str, url: str) -> int | None:
+        """The status of an unauthenticated GET of ``url`` (a version document), None when
+        nothing answered in time. Not a checked read: any answer is data, whatever its body;
+        it counts as a request like any other."""
+        timeout = min(self.api_timeout, self.remaining(service, url))
+        with self._lock:
+            self.requests += 1
+        try:
+            resp = self.conn.session.get(
+                url, authenticated=False, raise_exc=False, timeout=timeout, connect_retries=0
+            )
+        except Exception:  # refused, reset, timed out: the endpoint did not answer
+            return None
+        return int(resp.status_code)
+
     def sleep(self, seconds: float, service: str = "", path: str = "") -> None:
         """Wait, but no longer than the deadline and not through a shutdown."""
         if self.stop.wait(min(seconds, self.remaining(service, path))):

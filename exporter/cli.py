@@ -21,8 +21,8 @@ from prometheus_client import generate_latest
 from exporter import __version__
 from exporter import logs as logs_mod
 from exporter.clouds import cloud_region, resolve, secrets_of
-from exporter.collectors import CollectorSpec, access_rules, all_collectors
 from exporter.config import ConfigInvalid, Settings, build, load_file
+from exporter.contract import CollectorSpec, access_rules, all_collectors
 from exporter.scheduler import Runner, build_scheduler
 from exporter.scheduler import stop as stop_scheduler
 from exporter.server import App, build_registry, parse_listen_address

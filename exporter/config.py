@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from exporter.collectors import CollectorSettings, CollectorSpec
+from exporter.contract import CollectorSettings, CollectorSpec, Source, all_sources
 
 DEFAULT_CONCURRENCY = 4
 DEFAULT_API_TIMEOUT = 30.0
@@ -25,8 +25,20 @@ MAX_INTERVAL = YEAR
 # Thresholds are only compared with ages, so they cannot overflow; ten years still catches a typo.
 MAX_THRESHOLD = 10 * YEAR
 
-_TOP_KEYS = {"cloud", "clouds_file", "concurrency", "api_timeout", "collectors"}
+_TOP_KEYS = {"cloud", "clouds_file", "concurrency", "api_timeout", "collectors", "sources"}
 _COLLECTOR_KEYS = {"enabled", "interval", "timeout"}
+_SOURCE_KEYS = {"resync"}
+# Options that fetch data moved from the collectors to the source that now fetches it once.
+MOVED = {
+    ("placement", "parallel"): "sources.resource_providers.parallel",
+    ("flavor_capacity", "parallel"): "sources.resource_providers.parallel",
+    ("placement_orphans", "parallel"): "sources.resource_providers.parallel",
+    ("quota_limits", "parallel"): "sources.quota_limits.parallel",
+    ("quota_limits", "max_rate"): "sources.quota_limits.max_rate",
+    ("quota_usage", "page_size"): "the page_size of each listing source (sources.servers, …)",
+    ("compute_servers", "page_size"): "sources.servers.page_size",
+    ("compute_server_problems", "page_size"): "sources.servers.page_size",
+}
 
 # Prometheus's duration grammar (prometheus/common model.ParseDuration): whole numbers, each unit
 # at most once, from the largest to the smallest. The regex's fixed order enforces both.
@@ -59,12 +71,20 @@ class CollectorConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceSettings:
+    # Seconds between full resyncs (0: every sync is full).
+    resync: float
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     cloud: str
     clouds_file: str | None
     concurrency: int
     api_timeout: float
     collectors: Mapping[str, CollectorConfig] = field(default_factory=dict)
+    sources: Mapping[str, SourceSettings] = field(default_factory=dict)
 
     @property
     def enabled(self) -> list[str]:
@@ -166,6 +186,7 @@ def _show(seconds: float) -> str:
 
 CONCURRENCY = whole(1, 1000)
 API_TIMEOUT = duration(0, MAX_INTERVAL, positive=True)
+RESYNC = duration(0, MAX_INTERVAL)
 INTERVAL = duration(1, MAX_INTERVAL)
 TIMEOUT = duration(0, MAX_INTERVAL, positive=True)
 _THRESHOLD = duration(0, MAX_THRESHOLD)
@@ -217,6 +238,7 @@ def build(
     data: Mapping[str, Any],
     specs: Mapping[str, CollectorSpec],
     *,
+    sources: Mapping[str, type[Source[Any]]] | None = None,
     cloud_override: str | None = None,
     enable_flags: Mapping[str, bool] | None = None,
     disable_defaults: bool = False,
@@ -259,6 +281,9 @@ def build(
             raw = {}
         allowed = _COLLECTOR_KEYS | set(spec.options)
         for key in sorted(set(raw) - allowed, key=str):
+            if (name, key) in MOVED:
+                problems.append(f"{where}.{key} moved to {MOVED[(name, key)]}")
+                continue
             problems.append(f"{where}: unknown key {key!r} (known: {', '.join(sorted(allowed))})")
         enabled = spec.default_enabled and not disable_defaults
         if "enabled" in raw:
@@ -271,23 +296,55 @@ def build(
         interval = _apply(INTERVAL, raw, "interval", spec.interval, problems, where)
         # Absent stays 0, which CollectorSettings.deadline reads as "the interval".
         timeout = _apply(TIMEOUT, raw, "timeout", 0.0, problems, where)
-        options = dict(spec.options)
-        for key, default in spec.options.items():
-            if key not in raw:
-                continue
-            if key in OPTION_RULES:
-                options[key] = _apply(OPTION_RULES[key], raw, key, default, problems, where)
-            elif _same_type(raw[key], default):
-                options[key] = raw[key]
-            else:
-                problems.append(f"{where}.{key} must be of type {type(default).__name__}")
+        options = _options(spec.options, raw, where, problems)
         collectors[name] = CollectorConfig(
             enabled, CollectorSettings(interval, api_timeout, options, timeout=timeout)
         )
 
+    source_settings = _sources(data, all_sources() if sources is None else sources, problems)
     if problems:
         raise ConfigInvalid(problems)
-    return Settings(str(cloud), clouds_file, concurrency, api_timeout, collectors)
+    return Settings(str(cloud), clouds_file, concurrency, api_timeout, collectors, source_settings)
+
+
+def _options(
+    defaults: Mapping[str, Any], raw: Mapping[str, Any], where: str, problems: list[str]
+) -> dict[str, Any]:
+    options = dict(defaults)
+    for key, default in defaults.items():
+        if key not in raw:
+            continue
+        if key in OPTION_RULES:
+            options[key] = _apply(OPTION_RULES[key], raw, key, default, problems, where)
+        elif _same_type(raw[key], default):
+            options[key] = raw[key]
+        else:
+            problems.append(f"{where}.{key} must be of type {type(default).__name__}")
+    return options
+
+
+def _sources(
+    data: Mapping[str, Any], registry: Mapping[str, type[Source[Any]]], problems: list[str]
+) -> dict[str, SourceSettings]:
+    raw_sources = data.get("sources") or {}
+    if not isinstance(raw_sources, dict):
+        problems.append("'sources' must be a mapping of source name to settings")
+        raw_sources = {}
+    for name in sorted(set(raw_sources) - set(registry), key=str):
+        problems.append(f"sources: unknown source {name!r} (known: {', '.join(registry)})")
+    out: dict[str, SourceSettings] = {}
+    for name, cls in registry.items():
+        raw = raw_sources.get(name) or {}
+        where = f"sources.{name}"
+        if not isinstance(raw, dict):
+            problems.append(f"{where} must be a mapping")
+            raw = {}
+        allowed = _SOURCE_KEYS | set(cls.options)
+        for key in sorted(set(raw) - allowed, key=str):
+            problems.append(f"{where}: unknown key {key!r} (known: {', '.join(sorted(allowed))})")
+        resync = _apply(RESYNC, raw, "resync", cls.resync, problems, where)
+        out[name] = SourceSettings(resync, _options(cls.options, raw, where, problems))
+    return out
 
 
 def _apply(

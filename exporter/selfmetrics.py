@@ -15,7 +15,7 @@ from prometheus_client.metrics_core import (
 )
 
 from exporter import __version__
-from exporter.snapshot import CollectorState
+from exporter.snapshot import CollectorState, SourceState
 
 _L = ["collector"]
 
@@ -37,7 +37,9 @@ def build_info() -> InfoMetricFamily:
     return info
 
 
-def families(states: Mapping[str, CollectorState]) -> list[Metric]:
+def families(
+    states: Mapping[str, CollectorState], sources: Mapping[str, SourceState] | None = None
+) -> list[Metric]:
     success = GaugeMetricFamily(
         "openstack_exporter_collector_success",
         "Whether the collector's last run succeeded (1) or failed (0); a collector whose service "
@@ -112,4 +114,79 @@ def families(states: Mapping[str, CollectorState]) -> list[Metric]:
         series,
         runs,
         failures,
+        *source_families(sources or {}),
+    ]
+
+
+def source_families(sources: Mapping[str, SourceState]) -> list[Metric]:
+    """What each source costs the cloud and how fresh its data is."""
+    S = ["source"]  # noqa: N806 - reads like the label list it is
+
+    def gauge(name: str, help: str) -> GaugeMetricFamily:
+        return GaugeMetricFamily(f"openstack_exporter_source_{name}", help, labels=S)
+
+    def counter(name: str, help: str) -> CounterMetricFamily:
+        return CounterMetricFamily(f"openstack_exporter_source_{name}", help, labels=S)
+
+    success = gauge("success", "Whether the source's last sync succeeded (1) or failed (0).")
+    interval = gauge(
+        "interval_seconds",
+        "Seconds between syncs of the source: the shortest interval of the collectors reading it.",
+    )
+    resync = gauge(
+        "resync_seconds",
+        "Seconds between full resyncs of the source (0: every sync is full); for a rolling "
+        "source, the time within which its deltas re-read every object.",
+    )
+    duration = gauge("duration_seconds", "Duration of the source's last sync.")
+    last_full = gauge(
+        "last_full_sync_timestamp_seconds", "Unix time of the source's last successful full sync."
+    )
+    last_delta = gauge(
+        "last_delta_sync_timestamp_seconds",
+        "Unix time of the source's last successful delta sync.",
+    )
+    last_success = gauge(
+        "last_success_timestamp_seconds", "Unix time of the source's last successful sync."
+    )
+    syncs = counter("syncs", "Syncs of the source since the exporter started, successful or not.")
+    failures = counter("failures", "Failed syncs of the source since the exporter started.")
+    requests = counter(
+        "requests", "OpenStack API requests the source's syncs made since the exporter started."
+    )
+    changed = counter(
+        "changed_objects",
+        "Objects the source's syncs found new, changed or gone since the exporter started.",
+    )
+    for name, st in sorted(sources.items()):
+        interval.add_metric([name], st.interval)
+        resync.add_metric([name], st.resync)
+        syncs.add_metric([name], st.syncs)
+        failures.add_metric([name], st.failures)
+        requests.add_metric([name], st.requests)
+        changed.add_metric([name], st.changed)
+        if not st.syncs:
+            continue
+        success.add_metric([name], float(st.last_ok))
+        if st.last_duration is not None:
+            duration.add_metric([name], st.last_duration)
+        for fam, value in (
+            (last_full, st.last_full),
+            (last_delta, st.last_delta),
+            (last_success, st.last_success),
+        ):
+            if value is not None:
+                fam.add_metric([name], value)
+    return [
+        success,
+        interval,
+        resync,
+        duration,
+        last_full,
+        last_delta,
+        last_success,
+        syncs,
+        failures,
+        requests,
+        changed,
     ]

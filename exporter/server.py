@@ -51,7 +51,7 @@ class SnapshotCollector:
         states = self.store.states()
         for state in states.values():
             yield from state.families
-        yield from self_families(states)
+        yield from self_families(states, self.store.sources())
 
 
 def build_registry(store: SnapshotStore) -> CollectorRegistry:
@@ -151,7 +151,10 @@ class CachedMetrics:
         cached = self._current((content_type, gz), encoder)
         dynamic = encoder(
             _Families(
-                [*self_families(_as_served(self.store.states(), cached)), *self._process_families()]
+                [
+                    *self_families(_as_served(self.store.states(), cached), self.store.sources()),
+                    *self._process_families(),
+                ]
             )
         )
         if cached.compressor is not None:

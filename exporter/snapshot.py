@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from prometheus_client.metrics_core import Metric
 
-from exporter.collectors import Finding
+from exporter.contract import Finding
 
 # Data older than this many intervals is stale: the one definition behind the landing page,
 # openstack_exporter_collector_stale and the OpenStackExporterDataStale alert.
@@ -48,6 +48,26 @@ class CollectorState:
         return now - since > STALE_AFTER_INTERVALS * self.interval
 
 
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """Bookkeeping of one source: how it syncs and what it costs the cloud."""
+
+    name: str
+    interval: float
+    resync: float
+    syncs: int = 0
+    failures: int = 0
+    requests: int = 0
+    changed: int = 0
+    last_ok: bool = False
+    absent: bool = False
+    last_full: float | None = None
+    last_delta: float | None = None
+    last_success: float | None = None
+    last_duration: float | None = None
+    last_error: str | None = None
+
+
 @dataclass(slots=True)
 class SnapshotStore:
     _states: dict[str, CollectorState] = field(default_factory=dict)
@@ -56,6 +76,7 @@ class SnapshotStore:
     _generation: int = 0
     # Called (outside the lock, on the collector's thread) after each change of families.
     _listeners: list[Callable[[], None]] = field(default_factory=list)
+    _sources: dict[str, SourceState] = field(default_factory=dict)
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
@@ -113,6 +134,14 @@ class SnapshotStore:
             )
             self._states[name] = new
             return new
+
+    def record_source(self, state: SourceState) -> None:
+        with self._lock:
+            self._sources[state.name] = state
+
+    def sources(self) -> Mapping[str, SourceState]:
+        with self._lock:
+            return dict(self._sources)
 
     def snapshot(self) -> tuple[int, Mapping[str, CollectorState]]:
         """The families' generation and the states, taken together."""

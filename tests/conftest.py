@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 import structlog
 import yaml
+from prometheus_client import generate_latest
 
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
 from exporter.config import Settings, build
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner
-from exporter.server import build_registry
+from exporter.server import _Families, build_registry
 from exporter.snapshot import SnapshotStore
 
 SAMPLES = Path(
@@ -94,6 +95,19 @@ class Harness:
 
     def value(self, name: str, **labels: str) -> float | None:
         return self.registry.get_sample_value(name, labels)
+
+    def state_exposition(self) -> str:
+        """The collectors' families as /metrics renders them, without what is not the cloud's
+        state: the exporter's bookkeeping, probe response times, and service heartbeats (which
+        move with the clock). Two reads of an unchanged cloud give the same text."""
+        families = [
+            f
+            for state in sorted(self.store.states().values(), key=lambda s: s.name)
+            for f in state.families
+            if f.name != "openstack_api_endpoint_response_seconds"
+            and not f.name.endswith("_last_seen_timestamp_seconds")
+        ]
+        return generate_latest(_Families(families)).decode()
 
     def series(self, name: str) -> list[dict[str, str]]:
         return [

@@ -79,11 +79,11 @@ def test_unreadable_file_and_bad_address(tmp_path, capsys):
     assert "--web.listen-address" in capsys.readouterr().err
 
 
-def bad(collector: str, key: str, value: str) -> tuple[str, str]:
-    """A config setting one collector key, and the name the message must give it."""
+def bad(collector: str, key: str, value: str, section: str = "collectors") -> tuple[str, str]:
+    """A config setting one collector (or source) key, and the name the message must give it."""
     return (
-        f"cloud: demo\ncollectors:\n  {collector}:\n    {key}: {value}\n",
-        f"collectors.{collector}.{key}",
+        f"cloud: demo\n{section}:\n  {collector}:\n    {key}: {value}\n",
+        f"{section}.{collector}.{key}",
     )
 
 
@@ -97,17 +97,18 @@ def bad(collector: str, key: str, value: str) -> tuple[str, str]:
         bad("compute_services", "interval", "1m1h"),
         ("cloud: demo\napi_timeout: .nan\n", "'api_timeout'"),
         ("cloud: demo\napi_timeout: .inf\n", "'api_timeout'"),
-        bad("placement", "parallel", "0"),
-        bad("flavor_capacity", "parallel", "-1"),
-        bad("quota_limits", "max_rate", "-5"),
-        bad("quota_limits", "max_rate", ".nan"),
-        bad("quota_limits", "max_rate", ".inf"),
+        bad("resource_providers", "parallel", "0", "sources"),
+        bad("resource_providers", "parallel", "-1", "sources"),
+        bad("quota_limits", "max_rate", "-5", "sources"),
+        bad("quota_limits", "max_rate", ".nan", "sources"),
+        bad("quota_limits", "max_rate", ".inf", "sources"),
+        bad("servers", "resync", "-1", "sources"),
         bad("compute_server_problems", "build", "-1"),
         bad("compute_server_problems", "shutoff", "-1s"),
         bad("block_storage_problems", "stuck", "-3"),
-        bad("compute_servers", "page_size", "0"),
-        bad("quota_usage", "page_size", "-1"),
-        bad("compute_server_problems", "page_size", "20000"),
+        bad("servers", "page_size", "0", "sources"),
+        bad("volumes", "page_size", "-1", "sources"),
+        bad("ports", "page_size", "20000", "sources"),
         bad("api_endpoints", "interface", "bogus"),
         bad("compute_services", "timeout", "0"),
         bad("compute_services", "timeout", ".nan"),

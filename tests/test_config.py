@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-from exporter.collectors import all_collectors
 from exporter.config import (
     MAX_INTERVAL,
     OPTION_RULES,
@@ -13,6 +12,7 @@ from exporter.config import (
     load_file,
     parse_duration,
 )
+from exporter.contract import all_collectors, all_sources
 
 SPECS = all_collectors()
 
@@ -80,6 +80,10 @@ def collector(name: str, **settings: object) -> dict:
     return {"collectors": {name: settings}}
 
 
+def source(name: str, **settings: object) -> dict:
+    return {"sources": {name: settings}}
+
+
 @pytest.mark.parametrize(
     ("data", "key"),
     [
@@ -93,13 +97,18 @@ def collector(name: str, **settings: object) -> dict:
         ({"api_timeout": math.inf}, "'api_timeout'"),
         ({"api_timeout": "0s"}, "'api_timeout'"),
         ({"concurrency": 10**6}, "'concurrency'"),
-        (collector("placement", parallel=0), "collectors.placement.parallel"),
-        (collector("flavor_capacity", parallel=-1), "collectors.flavor_capacity.parallel"),
-        (collector("placement_orphans", parallel=2.5), "collectors.placement_orphans.parallel"),
-        (collector("quota_limits", max_rate=-5), "collectors.quota_limits.max_rate"),
-        (collector("quota_limits", max_rate=math.nan), "collectors.quota_limits.max_rate"),
-        (collector("quota_limits", max_rate=math.inf), "collectors.quota_limits.max_rate"),
-        (collector("quota_limits", max_rate=True), "collectors.quota_limits.max_rate"),
+        (source("resource_providers", parallel=0), "sources.resource_providers.parallel"),
+        (source("resource_providers", parallel=-1), "sources.resource_providers.parallel"),
+        (source("resource_providers", parallel=2.5), "sources.resource_providers.parallel"),
+        (source("quota_limits", max_rate=-5), "sources.quota_limits.max_rate"),
+        (source("quota_limits", max_rate=math.nan), "sources.quota_limits.max_rate"),
+        (source("quota_limits", max_rate=math.inf), "sources.quota_limits.max_rate"),
+        (source("quota_limits", max_rate=True), "sources.quota_limits.max_rate"),
+        (source("servers", resync="1m1h"), "sources.servers.resync"),
+        (source("servers", bogus=1), "sources.servers: unknown key 'bogus'"),
+        ({"sources": {"nope": {}}}, "sources: unknown source 'nope'"),
+        ({"sources": ["servers"]}, "'sources' must be a mapping"),
+        (collector("placement", parallel=4), "collectors.placement.parallel moved to sources"),
         (
             collector("compute_server_problems", build=-1),
             "collectors.compute_server_problems.build",
@@ -140,17 +149,15 @@ def test_every_bad_value_reported_at_once():
     message = problems_of(
         {
             "api_timeout": math.nan,
-            "collectors": {
-                "placement": {"parallel": 0, "interval": math.inf},
-                "quota_limits": {"max_rate": -5},
-            },
+            "collectors": {"placement": {"parallel": 0, "interval": math.inf}},
+            "sources": {"quota_limits": {"max_rate": -5}},
         }
     )
     for key in (
         "'api_timeout'",
         "collectors.placement.parallel",
         "collectors.placement.interval",
-        "collectors.quota_limits.max_rate",
+        "sources.quota_limits.max_rate",
     ):
         assert key in message
 
@@ -192,24 +199,31 @@ def test_limits_are_inclusive():
         {
             "cloud": "demo",
             "collectors": {
-                "placement": {"interval": "1y", "parallel": 1},
-                "compute_servers": {"page_size": 10_000},
-                "quota_limits": {"max_rate": 0},  # documented: no limit
+                "placement": {"interval": "1y"},
                 "api_endpoints": {"interface": "internal"},
+            },
+            "sources": {
+                "resource_providers": {"parallel": 1, "resync": "1y"},
+                "servers": {"page_size": 10_000, "resync": 0},
+                "quota_limits": {"max_rate": 0},  # documented: no limit
             },
         },
         SPECS,
     )
     assert settings.collectors["placement"].settings.interval == MAX_INTERVAL
-    assert settings.collectors["quota_limits"].settings.options["max_rate"] == 0
+    assert settings.sources["quota_limits"].options["max_rate"] == 0
+    assert settings.sources["resource_providers"].resync == MAX_INTERVAL
+    assert settings.sources["servers"].resync == 0
 
 
-def test_every_collector_default_passes_its_rule():
+def test_every_default_passes_its_rule():
     checked = 0
-    for spec in SPECS.values():
-        for key, default in spec.options.items():
+    options = [(s.name, s.options) for s in SPECS.values()]
+    options += [(name, cls.options) for name, cls in all_sources().items()]
+    for name, opts in options:
+        for key, default in opts.items():
             if key in OPTION_RULES:
-                assert OPTION_RULES[key].check(default) == default, (spec.name, key)
+                assert OPTION_RULES[key].check(default) == default, (name, key)
                 checked += 1
     assert checked >= 10  # the thresholds, parallel, page_size, max_rate, interface
 

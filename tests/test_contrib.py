@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from exporter.cli import parser
-from exporter.collectors import all_collectors
+from exporter.contract import all_collectors
 from tests.conftest import installed
 
 ROOT = Path(__file__).resolve().parents[1]

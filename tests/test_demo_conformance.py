@@ -301,3 +301,27 @@ def test_identity_lists(demo, token, samples, path, sample_path, key):
     assert ours[key]
     for item in ours[key]:
         assert sorted(item) == sorted(ref)
+
+
+@pytest.mark.parametrize(
+    ("mv", "sample_path"),
+    [
+        ("volume 3.36", "block-storage/volumes/volumes-list-summary-response.json"),
+        (
+            "compute 2.59",
+            "compute/os-migrations/v2.59/migrations-get-with-changes-since.json",
+        ),
+    ],
+)
+def test_summary_and_migrations_bodies(demo, token, cloud, samples, mv, sample_path):
+    """What the deltas read: Cinder's volume summary and Nova's migrations at 2.59."""
+    theirs = sample(samples, sample_path)
+    if mv.startswith("volume"):
+        ours = _get(demo, token, "/volume/v3/volumes/summary?all_tenants=1", mv)
+        assert sorted(ours["volume-summary"]) == sorted(theirs["volume-summary"])
+        assert ours["volume-summary"]["total_count"] == len(cloud.volumes)
+        return
+    server = next(s for s in cloud.servers if s.host and s.status == "ACTIVE")
+    assert cloud.migrate(server.id, "cmp-002", finish=False) is not None
+    ours = _get(demo, token, "/compute/v2.1/os-migrations?changes-since=2000-01-01T00:00:00Z", mv)
+    assert [sorted(m) for m in ours["migrations"]] == [sorted(theirs["migrations"][0])]

@@ -3,7 +3,7 @@ import threading
 from freezegun import freeze_time
 
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud
 from exporter.scheduler import MAX_JITTER_SECONDS, Runner, build_scheduler
 from exporter.snapshot import SnapshotStore
@@ -106,8 +106,11 @@ def test_jobs_are_configured(make_settings):
         jobs = {job.id: job for job in scheduler.get_jobs()}
     finally:
         scheduler.shutdown(wait=False)
-    assert set(jobs) == set(settings.enabled)
-    assert "api_endpoints" not in jobs
+    # One job per source the enabled collectors read: the endpoint probes are not among them.
+    assert set(jobs) == set(runner.sources)
+    assert "endpoints" not in jobs
+    assert {"servers", "resource_providers", "compute_services"} <= set(jobs)
+    # The compute_services source syncs as often as its most demanding reader (all at 5m now).
     job = jobs["compute_services"]
     assert job.trigger.interval.total_seconds() == 300
     assert job.trigger.jitter == MAX_JITTER_SECONDS
@@ -116,6 +119,9 @@ def test_jobs_are_configured(make_settings):
     assert job.coalesce is True
     assert job.misfire_grace_time == 300
     assert job.args == ("compute_services",)
+    assert job.kwargs == {"scheduled": True}
+    # A source used by another syncs at least as often: servers feed the providers' deltas.
+    assert runner.sources["servers"].interval <= runner.sources["resource_providers"].interval
 
 
 def test_scheduler_runs_every_job_at_start_up(make_settings):
@@ -123,15 +129,15 @@ def test_scheduler_runs_every_job_at_start_up(make_settings):
     store = SnapshotStore()
     runner = Runner(settings, cloud_region(settings), all_collectors(), store)
     done = threading.Event()
-    original = runner.run
+    original = runner.sync
 
-    def run(name: str):
-        state = original(name)
+    def sync(name: str, **kwargs):
+        synced = original(name, **kwargs)
         if store.ready():
             done.set()
-        return state
+        return synced
 
-    runner.run = run  # observe the real wrapper, to know when every job ran once
+    runner.sync = sync  # observe the real wrapper, to know when every job ran once
     scheduler = build_scheduler(settings, runner)
     scheduler.start()
     try:
@@ -139,3 +145,85 @@ def test_scheduler_runs_every_job_at_start_up(make_settings):
     finally:
         scheduler.shutdown(wait=True)
     assert all(s.last_ok for s in store.states().values())
+
+
+def test_a_failing_source_backs_off_then_resyncs_fully(harness, cloud: DemoCloud):
+    with freeze_time("2026-11-25 10:00:00") as clock:
+        h = harness()
+        runner = h.runner
+        assert runner.sync("servers", scheduled=True)  # first: full
+        clock.tick(120)
+        assert runner.sync("servers", scheduled=True)  # then: a delta
+        assert h.store.sources()["servers"].last_delta is not None
+        cloud.set_fault("/compute/v2.1/servers", status=500)
+        clock.tick(120)
+        runner.sync("servers", scheduled=True)
+        assert h.store.sources()["servers"].failures == 1
+        # Backing off: one interval after the first failure, two after the second.
+        clock.tick(60)
+        assert not runner.sync("servers", scheduled=True)
+        clock.tick(61)
+        runner.sync("servers", scheduled=True)
+        assert h.store.sources()["servers"].failures == 2
+        clock.tick(200)
+        assert not runner.sync("servers", scheduled=True)
+        cloud.clear_faults()
+        clock.tick(41)
+        assert runner.sync("servers", scheduled=True)
+        state = h.store.sources()["servers"]
+    # After a failure the next success is a full read: a delta could have missed changes.
+    assert state.last_ok
+    assert state.last_full == state.last_success
+    assert state.syncs == 5
+    # Its readers failed meanwhile and recovered with it.
+    assert h.value("openstack_exporter_collector_success", collector="compute_servers") == 1
+    assert h.value("openstack_exporter_collector_failures_total", collector="compute_servers") == 2
+
+
+def test_a_fresh_source_is_not_synced_again_by_a_scheduled_job(harness, cloud: DemoCloud):
+    """A source another one uses is synced first when due: its own job, arriving soon after,
+    finds it fresh and skips, so it is fetched once per interval."""
+    with freeze_time("2026-11-25 10:00:00") as clock:
+        h = harness()
+        h.runner.sync("resource_providers", scheduled=True)  # syncs servers and migrations first
+        clock.tick(10)
+        assert not h.runner.sync("servers", scheduled=True)
+        clock.tick(110)
+        assert h.runner.sync("servers", scheduled=True)
+    assert h.store.sources()["servers"].syncs == 2
+
+
+def test_source_self_metrics(harness, cloud: DemoCloud):
+    with freeze_time("2026-11-25 10:00:00") as clock:
+        h = harness()
+        h.run("placement")
+        clock.tick(120)
+        cloud.boot("m1.small", "cmp-001", cloud.projects[2].id)
+        h.run("placement")
+    src = {"source": "resource_providers"}
+    assert h.value("openstack_exporter_source_success", **src) == 1
+    assert h.value("openstack_exporter_source_syncs_total", **src) == 2
+    assert h.value("openstack_exporter_source_interval_seconds", **src) == 120
+    assert h.value("openstack_exporter_source_resync_seconds", **src) == 6 * 3600
+    assert h.value("openstack_exporter_source_last_full_sync_timestamp_seconds", **src) == (
+        1795600800.0
+    )
+    assert h.value("openstack_exporter_source_last_delta_sync_timestamp_seconds", **src) == (
+        1795600920.0
+    )
+    full = 1 + 3 * len(cloud.providers)
+    requests = h.value("openstack_exporter_source_requests_total", **src)
+    assert full < requests < 2 * full  # the delta cost a few calls, not another full read
+    assert (
+        h.value("openstack_exporter_source_changed_objects_total", **src)
+        >= len(cloud.providers) + 1
+    )
+
+
+def test_a_first_sync_that_fails_fails_its_readers(harness, cloud: DemoCloud):
+    cloud.set_fault("/compute/v2.1/os-services", status=500)
+    h = harness()
+    h.run("compute_services", "compute_aggregates")
+    for name in ("compute_services", "compute_aggregates"):
+        assert h.value("openstack_exporter_collector_success", collector=name) == 0
+        assert "compute_services" in h.store.states()[name].last_error

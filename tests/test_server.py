@@ -217,15 +217,16 @@ def test_a_change_is_rendered_before_the_next_scrape(served, cloud, monkeypatch)
     assert all(name.startswith("collector") for name in renders)
     assert up + b"1.0" in meanwhile
 
-    def sample(body: bytes, name: str) -> bytes:
-        line = f'{name}{{collector="compute_services"}}'.encode()
+    def sample(body: bytes, name: str, label: str = "collector") -> bytes:
+        line = f'{name}{{{label}="compute_services"}}'.encode()
         return next(x for x in body.splitlines() if x.startswith(line))
 
-    # Counters are as of now; the last success is that of the data served with it.
+    # Counters are as of now (the source's sync is counted before its readers are derived and
+    # rendered); the last success is that of the data served with it.
     success = "openstack_exporter_collector_last_success_timestamp_seconds"
     assert sample(meanwhile, success) == sample(before, success)
-    runs = "openstack_exporter_collector_runs_total"
-    assert sample(meanwhile, runs) != sample(before, runs)
+    syncs = "openstack_exporter_source_syncs_total"
+    assert sample(meanwhile, syncs, "source") != sample(before, syncs, "source")
     count = len(renders)
     after = get(base + "/metrics").read()
     assert len(renders) == count  # the scrape found it rendered

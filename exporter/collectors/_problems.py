@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import Finding, Findings
 from exporter.connection import timestamp
+from exporter.contract import Finding, Findings
 
 # Upper bounds in seconds and their label values: how long the resource has been like this.
 AGE_BUCKETS = ((3600, "lt_1h"), (86400, "1h_1d"), (7 * 86400, "1d_7d"), (float("inf"), "gt_7d"))

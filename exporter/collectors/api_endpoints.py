@@ -1,9 +1,9 @@
 """API endpoint availability: does each catalog endpoint answer, and how fast.
 
-Cost: one unauthenticated ``GET`` of each selected catalog endpoint's URL per run (the version
-document most services serve there), at most 8 at a time, each bounded by ``api_timeout``.
-An endpoint is up when it answers with an HTTP status below 500: a 401 from an endpoint that
-wants a token is an API that is alive.
+Reads the endpoints source: one unauthenticated ``GET`` of each selected catalog endpoint's URL
+per sync, at most 8 at a time, each bounded by ``api_timeout``. An endpoint is up when it
+answers with an HTTP status below 500: a 401 from an endpoint that wants a token is an API that
+is alive.
 
     openstack_api_endpoint_up{interface="public",region_id="RegionOne",service_type="compute"} 1.0
     openstack_api_endpoint_response_seconds{interface="public",...,service_type="compute"} 0.012
@@ -11,61 +11,32 @@ wants a token is an API that is alive.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterable
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.api import CatalogEndpoint
-from exporter.collectors import Api, CollectorSettings, collector
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.endpoints import ENDPOINT_OPTIONS, Endpoints, Probe, key, select
 
 LABELS = ["service_type", "interface", "region_id"]
 _BG = "(Keystone catalog; probed in background)"
-_MAX_PARALLEL = 8
 
 
 @collector(
     "api_endpoints",
     interval=60,
     help="Whether each Keystone catalog endpoint answers, and how fast",
-    options={"interface": "public", "region": "", "service_types": []},
+    options=ENDPOINT_OPTIONS,
+    reads=(Endpoints,),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    endpoints = select(api.catalog(), settings)
-    results = api.parallel(lambda ep: probe(api, ep), endpoints, _MAX_PARALLEL)
-    return endpoint_families(results)
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    probes = model[Endpoints]
+    wanted = {key(ep) for ep in select((p.endpoint for p in probes), settings.options)}
+    return endpoint_families(p for p in probes if key(p.endpoint) in wanted)
 
 
-def select(endpoints: list[CatalogEndpoint], settings: CollectorSettings) -> list[CatalogEndpoint]:
-    opts = settings.options
-    types = set(opts.get("service_types") or [])
-    chosen: dict[tuple[str, str, str], CatalogEndpoint] = {}
-    for ep in endpoints:
-        if ep.interface != opts.get("interface", "public"):
-            continue
-        if opts.get("region") and ep.region_id != opts["region"]:
-            continue
-        if types and ep.service_type not in types:
-            continue
-        # Two endpoints with one identity would be duplicate series; the first one wins.
-        chosen.setdefault((ep.service_type, ep.interface, ep.region_id), ep)
-    return list(chosen.values())
-
-
-def probe(api: Api, ep: CatalogEndpoint) -> tuple[CatalogEndpoint, int | None, float]:
-    """Not a checked read: any answer below 500 is an API alive, whatever its body."""
-    timeout = min(api.api_timeout, api.remaining(ep.service_type, ep.url))
-    start = time.perf_counter()
-    try:
-        resp = api.conn.session.get(
-            ep.url, authenticated=False, raise_exc=False, timeout=timeout, connect_retries=0
-        )
-        status: int | None = resp.status_code
-    except Exception:  # refused, reset, timed out: the endpoint did not answer
-        status = None
-    return ep, status, time.perf_counter() - start
-
-
-def endpoint_families(results: list[tuple[CatalogEndpoint, int | None, float]]) -> list[Metric]:
+def endpoint_families(probes: Iterable[Probe]) -> list[Metric]:
     up = GaugeMetricFamily(
         "openstack_api_endpoint_up",
         f"Whether the endpoint answered with an HTTP status below 500 {_BG}.",
@@ -86,12 +57,13 @@ def endpoint_families(results: list[tuple[CatalogEndpoint, int | None, float]]) 
         f"Catalog entry of a probed endpoint, for joins {_BG}.",
         labels=LABELS,
     )
-    for ep, status, took in sorted(results, key=lambda r: (r[0].service_type, r[0].region_id)):
+    for p in sorted(probes, key=lambda p: (p.endpoint.service_type, p.endpoint.region_id)):
+        ep = p.endpoint
         labels = [ep.service_type, ep.interface, ep.region_id]
-        up.add_metric(labels, float(status is not None and status < 500))
-        seconds.add_metric(labels, took)
-        if status is not None:
-            code.add_metric(labels, status)
+        up.add_metric(labels, float(p.up))
+        seconds.add_metric(labels, p.seconds)
+        if p.status is not None:
+            code.add_metric(labels, p.status)
         info.add_metric(
             labels, {"service_name": ep.service_name, "url": ep.url, "endpoint_id": ep.endpoint_id}
         )

@@ -1,6 +1,7 @@
 """Cinder back-end pools: capacity, what is allocated and provisioned, what a new volume can get.
 
-Cost per run: 1 API call (``GET /scheduler-stats/get_pools?detail=True``).
+Reads the block_storage_pools source: 1 API call per sync
+(``GET /scheduler-stats/get_pools?detail=True``).
 
 Drivers that cannot measure their back end report the strings ``infinite`` or ``unknown``
 instead of numbers. ``infinite`` is exported as ``+Inf``; an ``unknown`` figure has no series
@@ -17,12 +18,14 @@ over-subscription ratio ≥ 1 also below ratio × total − provisioned.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import Api, CollectorSettings, collector
-from exporter.collectors.block_storage_services import SERVICE_TYPES
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.block_storage_pools import BlockStoragePools
 
 GIB = 2**30
 _BG = "(Cinder scheduler-stats; collected in background)"
@@ -32,12 +35,10 @@ _BG = "(Cinder scheduler-stats; collected in background)"
     "block_storage_pools",
     interval=120,
     help="Cinder pools: capacity, free, provisioned",
-    access=(("block-storage", "/v3/*/scheduler-stats/get_pools"),),
+    reads=(BlockStoragePools,),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    api.require_service(SERVICE_TYPES)
-    pools = api.get("block-storage", "/scheduler-stats/get_pools", "pools", params={"detail": True})
-    return pool_families(pools)
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    return pool_families(model[BlockStoragePools])
 
 
 def gib(value: Any) -> float | None:
@@ -55,7 +56,7 @@ def gib(value: Any) -> float | None:
     return None
 
 
-def available_gib(caps: dict[str, Any]) -> float:
+def available_gib(caps: Mapping[str, Any]) -> float:
     total, free = gib(caps.get("total_capacity_gb")), gib(caps.get("free_capacity_gb"))
     reserved = (gib(caps.get("reserved_percentage")) or 0.0) / 100
     if free is None or free == math.inf:
@@ -72,7 +73,7 @@ def available_gib(caps: dict[str, Any]) -> float:
     return max(0.0, room)
 
 
-def pool_families(pools: list[dict[str, Any]]) -> list[Metric]:
+def pool_families(pools: Iterable[Mapping[str, Any]]) -> list[Metric]:
     L = ["pool"]  # noqa: N806
 
     def gauge(name: str, what: str) -> GaugeMetricFamily:

@@ -6,8 +6,8 @@ or deleting takes seconds to minutes even for large volumes on busy back ends; a
 of these states means the volume service lost track of the operation. Error states count at
 any age.
 
-Cost per run: volumes, snapshots and backups of all projects (a page each unless the cloud caps
-pages), plus ⌈servers / 1000⌉ pages of ``GET /servers?all_tenants=1`` to find attachments
+Reads the volumes, snapshots and backups sources (full listings of all projects; volumes also
+follow ``updated_at`` deltas where Cinder offers them) and the servers source, for attachments
 to deleted servers.
 
     openstack_block_storage_problems{age="gt_7d",problem="error",project_id="…",
@@ -17,14 +17,16 @@ to deleted servers.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Collection, Iterable
 
-from exporter.collectors import Api, CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, problem_result
-from exporter.collectors._servers import servers
-from exporter.collectors.block_storage_services import SERVICE_TYPES
-from exporter.connection import timestamp
+from exporter.contract import CollectorSettings, Finding, Findings, collector
+from exporter.model import Model
+from exporter.sources._cinder import VolumeCopy
+from exporter.sources.backups import Backups
+from exporter.sources.servers import Servers
+from exporter.sources.snapshots import Snapshots
+from exporter.sources.volumes import Volume, Volumes
 
 # Transitional states per cinder's api-ref (volumes, snapshots, backups).
 TRANSITIONAL = {
@@ -53,20 +55,18 @@ TRANSITIONAL = {
     interval=300,
     help="Volumes, snapshots, backups in error or stuck; volumes attached to deleted servers",
     options={"stuck": 3600, **DETAIL_OPTION},
-    access=(
-        ("block-storage", "/v3/*/volumes/detail"),
-        ("block-storage", "/v3/*/snapshots/detail"),
-        ("block-storage", "/v3/*/backups/detail"),
-        ("compute", "/v2.1/servers"),
-    ),
+    reads=(Volumes, Snapshots, Backups, Servers),
 )
-def collect(api: Api, settings: CollectorSettings) -> Findings:
-    api.require_service(SERVICE_TYPES)
-    volumes, snapshots, backups = (
-        list(cinder_list(api, kind)) for kind in ("volumes", "snapshots", "backups")
+def collect(model: Model, settings: CollectorSettings) -> Findings:
+    found = classify(
+        model[Volumes].volumes.values(),
+        model[Snapshots],
+        model[Backups],
+        model[Servers].servers.keys(),
+        model[Servers].synced_at,
+        settings.options["stuck"],
+        time.time(),
     )
-    existing = {s["id"] for s in servers(api, detail=False)}
-    found = classify(volumes, snapshots, backups, existing, settings.options["stuck"], time.time())
     return problem_result(
         "openstack_block_storage_problem",
         "Volumes, snapshots and backups with a problem, by project, problem and time since the "
@@ -76,30 +76,8 @@ def collect(api: Api, settings: CollectorSettings) -> Findings:
     )
 
 
-# Where each list body names the owning project (backups from 3.18).
-# https://docs.openstack.org/api-ref/block-storage/v3/#backups-backups
-PROJECT_KEYS = {
-    "volume": "os-vol-tenant-attr:tenant_id",
-    "snapshot": "os-extended-snapshot-attributes:project_id",
-    "backup": "os-backup-project-attr:project_id",
-}
-CINDER_MICROVERSION = "3.18"
-
-
-def cinder_list(api: Api, kind: str) -> Iterator[dict[str, Any]]:
-    """Every volume, snapshot or backup (``kind`` plural) of all projects, page by page."""
-    return api.pages(
-        "block-storage",
-        f"/{kind}/detail",
-        kind,
-        {"all_tenants": "True"},
-        microversion=CINDER_MICROVERSION,
-    )
-
-
-def _state(kind: str, item: dict[str, Any], stuck: float, now: float) -> str | None:
-    status = str(item.get("status") or "").lower()
-    since = timestamp(item.get("updated_at"))
+def _state(kind: str, status: str, since: float | None, stuck: float, now: float) -> str | None:
+    status = status.lower()
     if status.startswith("error"):
         return status  # error, error_deleting, error_extending, error_restoring, ...
     if status in TRANSITIONAL[kind] and since is not None and now - since > stuck:
@@ -108,34 +86,39 @@ def _state(kind: str, item: dict[str, Any], stuck: float, now: float) -> str | N
 
 
 def classify(
-    volumes: list[dict[str, Any]],
-    snapshots: list[dict[str, Any]],
-    backups: list[dict[str, Any]],
-    servers: set[str],
+    volumes: Iterable[Volume],
+    snapshots: Iterable[VolumeCopy],
+    backups: Iterable[VolumeCopy],
+    servers: Collection[str],
+    servers_as_of: float,
     stuck: float,
     now: float,
 ) -> list[Finding]:
+    """The problem resources; ``servers`` holds the IDs of the servers that existed at
+    ``servers_as_of``. Servers and volumes sync apart, so a volume attached since then may name
+    a server booted since: only a volume that last changed before it counts as attached to a
+    deleted server."""
     found = []
-    for kind, items in (("volume", volumes), ("snapshot", snapshots), ("backup", backups)):
-        for item in items:
-            problem = _state(kind, item, stuck, now)
-            if problem is None and kind == "volume" and item.get("status") == "in-use":
-                gone = [
-                    a.get("server_id")
-                    for a in item.get("attachments") or []
-                    if a.get("server_id") and a.get("server_id") not in servers
-                ]
-                problem = "attached_to_deleted_server" if gone else None
+    items: list[tuple[str, Iterable[Volume | VolumeCopy]]] = [
+        ("volume", volumes),
+        ("snapshot", snapshots),
+        ("backup", backups),
+    ]
+    for kind, records in items:
+        for r in records:
+            problem = _state(kind, r.status, r.updated, stuck, now)
+            if (
+                problem is None
+                and isinstance(r, Volume)
+                and r.status == "in-use"
+                and (r.updated is None or r.updated < servers_as_of)
+                and any(sid not in servers for sid in r.server_ids)
+            ):
+                problem = "attached_to_deleted_server"
             if problem:
                 found.append(
                     Finding(
-                        kind,
-                        str(item["id"]),
-                        str(item.get(PROJECT_KEYS[kind]) or ""),
-                        problem,
-                        str(item.get("status") or ""),
-                        timestamp(item.get("updated_at")),
-                        resource_name=str(item.get("name") or ""),
+                        kind, r.id, r.project_id, problem, r.status, r.updated, resource_name=r.name
                     )
                 )
     return found

@@ -1,6 +1,6 @@
 """Host aggregates and availability zones, as join-able info metrics, and host schedulability.
 
-Cost per run: 2 API calls (``GET /os-aggregates``, ``GET /os-services?binary=nova-compute``).
+Reads the aggregates and compute_services sources (1 API call each per sync).
 
     openstack_compute_aggregate_host_info{aggregate="gpu",host="cmp-004",zone=""} 1.0
     openstack_compute_aggregate_metadata_info{aggregate="pinned",key="pinned",value="true"} 1.0
@@ -9,13 +9,16 @@ Cost per run: 2 API calls (``GET /os-aggregates``, ``GET /os-services?binary=nov
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._service_state import schedulable
-from exporter.collectors.compute_services import MICROVERSION as SERVICES_MICROVERSION
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.aggregates import Aggregates
+from exporter.sources.compute_services import ComputeServices
 
 _BG = "(Nova os-aggregates; collected in background)"
 
@@ -24,25 +27,13 @@ _BG = "(Nova os-aggregates; collected in background)"
     "compute_aggregates",
     interval=300,
     help="Host aggregates, availability zones and schedulable compute hosts",
-    access=(("compute", "/v2.1/os-aggregates"), ("compute", "/v2.1/os-services")),
+    reads=(Aggregates, ComputeServices),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    aggregates = api.get("compute", "/os-aggregates", "aggregates")
-    services = nova_computes(api)
-    return [*aggregate_families(aggregates), schedulable_family(services)]
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    return [*aggregate_families(model[Aggregates]), schedulable_family(model[ComputeServices])]
 
 
-def nova_computes(api: Api) -> list[dict[str, Any]]:
-    return api.get(
-        "compute",
-        "/os-services",
-        "services",
-        params={"binary": "nova-compute"},
-        microversion=SERVICES_MICROVERSION,
-    )
-
-
-def aggregate_families(aggregates: list[dict[str, Any]]) -> list[Metric]:
+def aggregate_families(aggregates: Iterable[dict[str, Any]]) -> list[Metric]:
     hosts = InfoMetricFamily(
         "openstack_compute_aggregate_host",
         f"Membership of a host in a host aggregate, with the aggregate's zone {_BG}.",
@@ -68,7 +59,7 @@ def aggregate_families(aggregates: list[dict[str, Any]]) -> list[Metric]:
     return [hosts, metadata]
 
 
-def schedulable_family(services: list[dict[str, Any]]) -> Metric:
+def schedulable_family(services: Iterable[dict[str, Any]]) -> Metric:
     fam = GaugeMetricFamily(
         "openstack_compute_host_schedulable",
         "Whether the scheduler may place new servers on the host: its nova-compute is enabled, "

@@ -1,7 +1,6 @@
 """Flavors, public and private, and what each asks of Placement.
 
-Cost per run: 1 API call per 1,000 flavors (``GET /flavors/detail?is_public=None`` at
-microversion 2.61, which puts the extra specs in the body).
+Reads the flavors source (1 API call per 1,000 flavors per sync).
 
     openstack_compute_flavor_info{flavor_id="10",flavor_name="c1.pinned",is_public="true"} 1.0
     openstack_compute_flavor_resource_request{flavor_id="10",resource_class="PCPU"} 4.0
@@ -11,47 +10,32 @@ microversion 2.61, which puts the extra specs in the body).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.capacity import AGGREGATE_KEY_PREFIX, request_for
-from exporter.collectors import Api, CollectorSettings, collector
+from exporter.collectors._capacity import AGGREGATE_KEY_PREFIX, request_for
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.flavors import Flavors
 
 MIB, GIB = 2**20, 2**30
 _BG = "(Nova flavors; collected in background)"
 _SCHEDULING_PREFIXES = ("hw:cpu_policy", "resources:", "trait:", AGGREGATE_KEY_PREFIX)
 
 
-# Extra specs are in the flavor body from 2.61 (Rocky).
-# https://docs.openstack.org/api-ref/compute/#list-flavors-with-details
-FLAVOR_MICROVERSION = "2.61"
-
-
-def list_flavors(api: Api) -> list[dict[str, Any]]:
-    # is_public=None is how an admin asks Nova for public and private flavors alike.
-    return list(
-        api.pages(
-            "compute",
-            "/flavors/detail",
-            "flavors",
-            {"is_public": "None"},
-            microversion=FLAVOR_MICROVERSION,
-        )
-    )
-
-
 @collector(
     "compute_flavors",
     interval=300,
     help="Flavors: size, visibility, Placement request",
-    access=(("compute", "/v2.1/flavors/detail"),),
+    reads=(Flavors,),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    return flavor_families(list_flavors(api))
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    return flavor_families(model[Flavors])
 
 
-def flavor_families(flavors: list[dict[str, Any]]) -> list[Metric]:
+def flavor_families(flavors: Iterable[dict[str, Any]]) -> list[Metric]:
     info = InfoMetricFamily(
         "openstack_compute_flavor",
         f"A flavor, for joins by flavor_id {_BG}.",

@@ -13,7 +13,7 @@ Ages come from the API's own ``updated_at``: the last time Nova changed the serv
 - ``shutoff``: 2592000. Shut off for 30 days: probably forgotten, still holding its resources.
 ERROR servers count at any age.
 
-Cost per run: ⌈servers / page_size⌉ calls of ``GET /servers/detail?all_tenants=1``.
+Reads the servers source (a full listing, then changes-since deltas).
 
     openstack_compute_server_problems{age="1h_1d",problem="error",project_id="…",
         resource_type="server"} 1.0
@@ -24,10 +24,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from exporter.collectors import Api, CollectorSettings, Finding, Findings, collector
 from exporter.collectors._problems import DETAIL_OPTION, problem_result
-from exporter.collectors._servers import servers
-from exporter.connection import timestamp
+from exporter.contract import CollectorSettings, Finding, Findings, collector
+from exporter.model import Model
+from exporter.sources.servers import Server, Servers
 
 THRESHOLDS = {
     "build": 1800,
@@ -42,11 +42,11 @@ THRESHOLDS = {
     "compute_server_problems",
     interval=300,
     help="Servers in ERROR, stuck, unconfirmed resizes, long shut off",
-    options={**THRESHOLDS, **DETAIL_OPTION, "page_size": 1000},
-    access=(("compute", "/v2.1/servers/detail"),),
+    options={**THRESHOLDS, **DETAIL_OPTION},
+    reads=(Servers,),
 )
-def collect(api: Api, settings: CollectorSettings) -> Findings:
-    found = classify(servers(api, settings.options["page_size"]), settings.options, time.time())
+def collect(model: Model, settings: CollectorSettings) -> Findings:
+    found = classify(model[Servers].servers.values(), settings.options, time.time())
     return problem_result(
         "openstack_compute_server_problem",
         "Servers with a problem, by project, problem and time since the server last changed "
@@ -56,13 +56,12 @@ def collect(api: Api, settings: CollectorSettings) -> Findings:
     )
 
 
-def classify(servers: Iterable[dict], thresholds: dict, now: float) -> list[Finding]:
+def classify(servers: Iterable[Server], thresholds: dict, now: float) -> list[Finding]:
     found = []
     for s in servers:
-        since = timestamp(s.get("updated"))
+        since = s.updated
         age = 0.0 if since is None else now - since
-        status = (s.get("status") or "").upper()
-        task = s.get("OS-EXT-STS:task_state")
+        status, task = s.status, s.task_state
         problem = None
         if status == "ERROR":
             problem = "error"
@@ -80,13 +79,13 @@ def classify(servers: Iterable[dict], thresholds: dict, now: float) -> list[Find
             found.append(
                 Finding(
                     "server",
-                    s["id"],
-                    s.get("tenant_id") or "",
+                    s.id,
+                    s.project_id,
                     problem,
                     f"{status}/{task}" if task else status,
                     since,
-                    s.get("OS-EXT-SRV-ATTR:host") or "",
-                    str(s.get("name") or ""),
+                    s.host,
+                    s.name,
                 )
             )
     return found

@@ -1,7 +1,7 @@
 """Servers per host and status: counts, never one series per server.
 
-Cost per run: ⌈servers / page_size⌉ calls of ``GET /servers/detail?all_tenants=1`` (Nova caps a
-page at its max_limit, 1,000 by default): 100,000 servers cost 100 calls. Series: hosts × the
+Reads the servers source (its docstring states the cost: a full listing, then changes-since
+deltas). Series: hosts × the
 statuses present (a few per host). Servers that never reached a host (``ERROR`` from
 NoValidHost, ``BUILD`` before scheduling) count under ``host=""``.
 
@@ -15,22 +15,19 @@ from collections import Counter
 
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.collectors import Api, CollectorSettings, collector
-from exporter.collectors._servers import servers
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.servers import Servers
 
 
 @collector(
     "compute_servers",
     interval=120,
     help="Servers per host and status (counts)",
-    options={"page_size": 1000},
-    access=(("compute", "/v2.1/servers/detail"),),
+    reads=(Servers,),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    counts = Counter(
-        (s.get("OS-EXT-SRV-ATTR:host") or "", s.get("status") or "UNKNOWN")
-        for s in servers(api, settings.options["page_size"])
-    )
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    counts = Counter((s.host, s.status) for s in model[Servers].servers.values())
     return [server_family(counts)]
 
 

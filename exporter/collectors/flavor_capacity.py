@@ -10,9 +10,8 @@ count 0. Roll-ups per zone and cloud are recording rules (alerts/recording.rules
 Not modelled: filters that Placement does not see (NUMA topology, PCI passthrough devices,
 server groups, AggregateMultiTenancyIsolation) can make the real figure lower.
 
-Cost per run: 1 + 3 × providers Placement calls (inventories, usages, traits) ``parallel`` at a
-time, plus 3 Nova calls (flavors, services, aggregates). 1,000 hosts: 3,004 calls — hence the
-longer default interval. Series: flavors × compute hosts.
+Reads the resource_providers, flavors, compute_services and aggregates sources; no API call of
+its own. Series: flavors × compute hosts.
 
     openstack_placement_flavor_free_instances{flavor_id="3",flavor_name="m1.medium",
         host="cmp-001",zone="az1"} 70.0
@@ -20,52 +19,43 @@ longer default interval. Series: flavors × compute hosts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.capacity import (
+from exporter.collectors._capacity import (
     FlavorRequest,
-    ProviderState,
     aggregate_allows,
-    fetch_providers,
     free_instances,
     request_for,
     trees,
 )
-from exporter.collectors import Api, CollectorSettings, collector
 from exporter.collectors._service_state import schedulable
-from exporter.collectors.compute_aggregates import nova_computes
-from exporter.collectors.compute_flavors import list_flavors
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.aggregates import Aggregates
+from exporter.sources.compute_services import ComputeServices
+from exporter.sources.flavors import Flavors
+from exporter.sources.resource_providers import Provider, ResourceProviders
 
 
 @collector(
     "flavor_capacity",
     interval=300,
     help="Instances of each flavor that still fit, per host (Placement arithmetic)",
-    options={"parallel": 4, "flavors": []},
-    access=(
-        ("placement", "/resource_providers"),
-        ("placement", "/resource_providers/*/inventories"),
-        ("placement", "/resource_providers/*/usages"),
-        ("placement", "/resource_providers/*/traits"),
-        ("compute", "/v2.1/flavors/detail"),
-        ("compute", "/v2.1/os-services"),
-        ("compute", "/v2.1/os-aggregates"),
-    ),
+    options={"flavors": []},
+    reads=(ResourceProviders, Flavors, ComputeServices, Aggregates),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    api.require_service(("placement",))
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
     wanted = set(settings.options["flavors"])
-    flavors = [f for f in list_flavors(api) if not wanted or f.get("name") in wanted]
-    hosts = host_states(nova_computes(api))
-    metadata = host_aggregate_metadata(api.get("compute", "/os-aggregates", "aggregates"))
-    providers = fetch_providers(api, settings.options["parallel"], traits=True)
-    return [capacity_family(flavors, providers, hosts, metadata)]
+    flavors = [f for f in model[Flavors] if not wanted or f.get("name") in wanted]
+    hosts = host_states(model[ComputeServices])
+    metadata = host_aggregate_metadata(model[Aggregates])
+    return [capacity_family(flavors, list(model[ResourceProviders]), hosts, metadata)]
 
 
-def host_states(services: list[dict[str, Any]]) -> dict[str, tuple[str, bool]]:
+def host_states(services: Iterable[dict[str, Any]]) -> dict[str, tuple[str, bool]]:
     """nova-compute host → (zone, schedulable)."""
     out: dict[str, tuple[str, bool]] = {}
     for svc in services:
@@ -75,7 +65,9 @@ def host_states(services: list[dict[str, Any]]) -> dict[str, tuple[str, bool]]:
     return out
 
 
-def host_aggregate_metadata(aggregates: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+def host_aggregate_metadata(
+    aggregates: Iterable[dict[str, Any]],
+) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = {}
     for agg in aggregates:
         for host in agg.get("hosts") or []:
@@ -85,7 +77,7 @@ def host_aggregate_metadata(aggregates: list[dict[str, Any]]) -> dict[str, list[
 
 def capacity_family(
     flavors: list[dict[str, Any]],
-    providers: list[ProviderState],
+    providers: list[Provider],
     hosts: Mapping[str, tuple[str, bool]],
     metadata: Mapping[str, list[dict[str, str]]],
 ) -> Metric:

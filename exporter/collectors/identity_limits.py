@@ -3,8 +3,9 @@
 Clouds that enforce quotas through unified limits (Nova's UnifiedLimitsDriver, Glance) keep them
 in Keystone. A cloud that does not use them has none: no series, not a failure.
 
-Cost per run: 2 API calls (``GET /v3/registered_limits``, ``GET /v3/limits``); service IDs are
-resolved to service types from the token's catalog.
+Reads the identity_limits source (2 calls per sync: ``GET /v3/registered_limits``,
+``GET /v3/limits``); service IDs are resolved to service types from the token's catalog (the
+catalog source, no call).
 
     openstack_identity_registered_limit{region_id="",resource="class:VCPU",
         service_type="compute"} 20.0
@@ -14,9 +15,14 @@ resolved to service types from the token's catalog.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.collectors import Api, CollectorSettings, collector
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.catalog import Catalog
+from exporter.sources.identity_limits import IdentityLimits, LimitSet
 
 _BG = "(Keystone unified limits; collected in background)"
 
@@ -25,10 +31,15 @@ _BG = "(Keystone unified limits; collected in background)"
     "identity_limits",
     interval=3600,
     help="Keystone unified limits",
-    access=(("identity", "/v3/registered_limits"), ("identity", "/v3/limits")),
+    reads=(IdentityLimits, Catalog),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    types = {ep.service_id: ep.service_type for ep in api.catalog()}
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    types = {ep.service_id: ep.service_type for ep in model[Catalog]}
+    return limit_families(model[IdentityLimits], types)
+
+
+def limit_families(limits: LimitSet, types: Mapping[str, str]) -> list[Metric]:
+    """``types``: service ID → service type; an ID not in it is shown as itself."""
     registered = GaugeMetricFamily(
         "openstack_identity_registered_limit",
         f"Default limit of a resource for every project, in the resource's own unit {_BG}.",
@@ -39,21 +50,10 @@ def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
         f"Limit of a resource for one project, overriding the registered default {_BG}.",
         labels=["project_id", "service_type", "resource", "region_id"],
     )
-    for lim in api.get("identity", "/registered_limits", "registered_limits"):
-        service = str(lim.get("service_id") or "")
-        registered.add_metric(
-            [types.get(service, service), str(lim["resource_name"]), lim.get("region_id") or ""],
-            float(lim["default_limit"]),
-        )
-    for lim in api.get("identity", "/limits", "limits"):
-        service = str(lim.get("service_id") or "")
-        project.add_metric(
-            [
-                str(lim.get("project_id") or ""),
-                types.get(service, service),
-                str(lim["resource_name"]),
-                lim.get("region_id") or "",
-            ],
-            float(lim["resource_limit"]),
-        )
+    for lim in limits.registered:
+        service = types.get(lim.service_id, lim.service_id)
+        registered.add_metric([service, lim.resource, lim.region_id], lim.limit)
+    for lim in limits.project:
+        service = types.get(lim.service_id, lim.service_id)
+        project.add_metric([lim.project_id, service, lim.resource, lim.region_id], lim.limit)
     return [registered, project]

@@ -1,19 +1,25 @@
 """Neutron agents: alive, admin_state_up, heartbeat, per agent type and host.
 
-Cost: 1 API call per run (``GET /v2.0/agents``; Neutron pages it if the cloud sets a limit).
-A cloud without Neutron, or an ML2/OVN one without agents, is normal: no Neutron is reported as
-skipped; no agents is an empty result.
+Reads the network_agents source: 1 API call per sync (``GET /v2.0/agents``). A cloud without
+Neutron is reported as skipped (service absent); an ML2/OVN one without agents is an empty
+result.
+
+    openstack_network_agent_up{agent_type="L3 agent",binary="neutron-l3-agent",host="ctl-01",
+        zone="nova"} 1.0
+    openstack_network_agent_admin_state_up{agent_type="Open vSwitch agent",...,host="cmp-003",
+        zone=""} 1.0
+    openstack_network_agent_last_seen_timestamp_seconds{...} 1.7956008e+09
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.collectors import Api, CollectorSettings, collector
-from exporter.connection import timestamp
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.network_agents import Agent, NetworkAgents
 
 LABELS = ["agent_type", "binary", "host", "zone"]
 _BG = "(Neutron agents; collected in background)"
@@ -23,14 +29,13 @@ _BG = "(Neutron agents; collected in background)"
     "network_agents",
     interval=60,
     help="Neutron agents: alive, admin_state_up",
-    access=(("network", "/v2.0/agents"),),
+    reads=(NetworkAgents,),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    api.require_service(("network",))
-    return agent_families(api.pages("network", "/agents", "agents"))
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    return agent_families(model[NetworkAgents])
 
 
-def agent_families(agents: Iterable[dict[str, Any]]) -> list[Metric]:
+def agent_families(agents: Iterable[Agent]) -> list[Metric]:
     up = GaugeMetricFamily(
         "openstack_network_agent_up",
         f"Whether Neutron reports the agent alive {_BG}.",
@@ -48,14 +53,8 @@ def agent_families(agents: Iterable[dict[str, Any]]) -> list[Metric]:
     )
     rows: dict[tuple[str, ...], tuple[bool, bool, float | None]] = {}
     for agent in agents:
-        key = (
-            str(agent.get("agent_type") or ""),
-            str(agent.get("binary") or ""),
-            str(agent.get("host") or ""),
-            str(agent.get("availability_zone") or ""),
-        )
-        alive, admin_up = bool(agent.get("alive")), bool(agent.get("admin_state_up"))
-        last = timestamp(agent.get("heartbeat_timestamp"))
+        key = (agent.agent_type, agent.binary, agent.host, agent.zone)
+        alive, admin_up, last = agent.alive, agent.admin_state_up, agent.heartbeat
         if key in rows:  # one agent per (type, binary, host) in Neutron; be safe anyway
             o_alive, o_admin, o_last = rows[key]
             alive, admin_up = alive and o_alive, admin_up and o_admin

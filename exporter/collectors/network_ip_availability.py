@@ -3,9 +3,10 @@
 External networks (``router:external``, where floating IPs come from) are marked through
 ``openstack_network_external_network_info`` so an admin can watch the pools about to run dry.
 
-Cost per run: 2 API calls (``GET /v2.0/network-ip-availabilities``,
-``GET /v2.0/networks?router:external=True``). Series: subnets × 2, or only the external
-networks' subnets with ``external_only: true`` (for clouds with many project networks).
+Reads the network_ip_availability source (``GET /v2.0/network-ip-availabilities``) and the
+networks source (``GET /v2.0/networks`` with ``fields=``; shared with quota usage). Series:
+subnets × 2, or only the external networks' subnets with ``external_only: true`` (for clouds
+with many project networks).
 
     openstack_network_subnet_ip_capacity{network_id="…",subnet_id="…",ip_version="4"} 253.0
     openstack_network_subnet_ip_used{network_id="…",subnet_id="…",ip_version="4"} 241.0
@@ -13,11 +14,14 @@ networks' subnets with ``external_only: true`` (for clouds with many project net
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import Api, CollectorSettings, collector
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.network_ip_availability import NetworkIpAvailability, NetworkIps
+from exporter.sources.networks import Networks, external_networks
 
 _BG = "(Neutron network-ip-availabilities; collected in background)"
 LABELS = ["network_id", "subnet_id", "ip_version"]
@@ -28,25 +32,17 @@ LABELS = ["network_id", "subnet_id", "ip_version"]
     interval=120,
     help="IP addresses in use per subnet; external (floating IP) networks marked",
     options={"external_only": False},
-    access=(("network", "/v2.0/network-ip-availabilities"), ("network", "/v2.0/networks")),
+    reads=(NetworkIpAvailability, Networks),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    api.require_service(("network",))
-    external = {
-        str(n["id"]): str(n.get("name") or "")
-        for n in api.pages(
-            "network", "/networks", "networks", {"router:external": True, "fields": ["id", "name"]}
-        )
-    }
-    availabilities = list(
-        api.pages("network", "/network-ip-availabilities", "network_ip_availabilities")
-    )
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    external = external_networks(model[Networks])
+    availabilities: Iterable[NetworkIps] = model[NetworkIpAvailability]
     if settings.options["external_only"]:
-        availabilities = [a for a in availabilities if a.get("network_id") in external]
+        availabilities = [a for a in availabilities if a.network_id in external]
     return ip_families(availabilities, external)
 
 
-def ip_families(availabilities: list[dict[str, Any]], external: dict[str, str]) -> list[Metric]:
+def ip_families(availabilities: Iterable[NetworkIps], external: Mapping[str, str]) -> list[Metric]:
     capacity = GaugeMetricFamily(
         "openstack_network_subnet_ip_capacity",
         f"Addresses in the subnet's allocation pools (total_ips) {_BG}.",
@@ -69,20 +65,20 @@ def ip_families(availabilities: list[dict[str, Any]], external: dict[str, str]) 
         labels=["network_id", "network_name"],
     )
     for net_id, name in sorted(external.items()):
-        ext_info.add_metric([net_id, name or ""], {})
-    for net in sorted(availabilities, key=lambda a: str(a["network_id"])):
-        net_id = str(net["network_id"])
-        for sub in sorted(net.get("subnet_ip_availability") or [], key=lambda s: s["subnet_id"]):
-            labels = [net_id, sub["subnet_id"], str(sub.get("ip_version", ""))]
-            capacity.add_metric(labels, float(sub.get("total_ips") or 0))
-            used.add_metric(labels, float(sub.get("used_ips") or 0))
+        ext_info.add_metric([net_id, name], {})
+    for net in sorted(availabilities, key=lambda a: a.network_id):
+        for sub in sorted(net.subnets, key=lambda s: s.subnet_id):
+            version = "" if sub.ip_version is None else str(sub.ip_version)
+            labels = [net.network_id, sub.subnet_id, version]
+            capacity.add_metric(labels, sub.total_ips)
+            used.add_metric(labels, sub.used_ips)
             subnet_info.add_metric(
                 labels[:2],
                 {
-                    "network_name": str(net.get("network_name") or ""),
-                    "subnet_name": sub.get("subnet_name") or "",
-                    "cidr": sub.get("cidr") or "",
-                    "project_id": str(net.get("project_id") or net.get("tenant_id") or ""),
+                    "network_name": net.name,
+                    "subnet_name": sub.name,
+                    "cidr": sub.cidr,
+                    "project_id": net.project_id,
                 },
             )
     return [capacity, used, subnet_info, ext_info]

@@ -4,8 +4,7 @@ Placement is the capacity truth: from compute microversion 2.88 the hypervisor A
 reports vcpus, memory or disk. Nested providers (a vGPU child under a compute node) are labelled
 with their root provider's name as ``host``, so capacity rolls up per host.
 
-Cost per run: 1 + 2 × providers API calls (list, then inventories and usages of each; Placement
-has no bulk form of either), ``parallel`` at a time. 1,000 hosts: 2,001 calls.
+Reads the resource_providers source (its docstring states the cost); no API call of its own.
 
     openstack_placement_resource_inventory{host="cmp-004",resource_class="VGPU",
         resource_provider="cmp-004_pci_0000_81_00_0"} 4.0
@@ -17,8 +16,9 @@ from __future__ import annotations
 
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.capacity import ProviderState, fetch_providers
-from exporter.collectors import Api, CollectorSettings, collector
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources.resource_providers import Provider, ResourceProviders
 
 LABELS = ["host", "resource_provider", "resource_class"]
 _BG = "(Placement; collected in background)"
@@ -31,19 +31,13 @@ _UNIT = (
     "placement",
     interval=120,
     help="Placement inventories and usages per resource provider and class",
-    options={"parallel": 4},
-    access=(
-        ("placement", "/resource_providers"),
-        ("placement", "/resource_providers/*/inventories"),
-        ("placement", "/resource_providers/*/usages"),
-    ),
+    reads=(ResourceProviders,),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    api.require_service(("placement",))
-    return provider_families(fetch_providers(api, settings.options["parallel"], traits=False))
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    return provider_families(list(model[ResourceProviders]))
 
 
-def provider_families(providers: list[ProviderState]) -> list[Metric]:
+def provider_families(providers: list[Provider]) -> list[Metric]:
     def family(name: str, what: str) -> GaugeMetricFamily:
         return GaugeMetricFamily(
             f"openstack_placement_resource_{name}", f"{what} {_BG}.", labels=LABELS

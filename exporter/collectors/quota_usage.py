@@ -1,18 +1,18 @@
-"""Quota usage per project and resource, counted from bulk listings instead of per-project calls.
+"""Quota usage per project and resource, counted from the bulk listings the sources keep.
 
-Usage changes often, so it is counted here every few minutes from listings whose cost grows with
-the number of resources (pages), not with the number of projects:
-- compute: servers of all projects (instances; cores and ram from each server's embedded flavor,
-  microversion ≥ 2.47) and server groups;
+The figures the quota APIs report as in_use, counted without a per-project call:
+- compute: servers of all projects (instances; cores and ram from each server's embedded
+  flavor, microversion ≥ 2.47, or the flavor list when Nova omits them) and server groups;
 - block storage: volumes, snapshots and backups of all projects (volumes, gigabytes — volumes
   plus snapshots, as Cinder counts them unless no_snapshot_gb_quota is set — snapshots, backups,
   backup_gigabytes, and the per-volume-type variants);
 - network: networks, subnets, ports, routers, floating IPs, security groups and rules.
-These are the figures the quota APIs report as in_use; tests compare both on the demo cloud.
+Tests compare them with the quota APIs' in_use on the demo cloud. Block storage and network are
+counted where the cloud deploys them (their sources are optional).
 
-Cost per run: 1 (projects) + Σ pages of 14 listings (Nova pages hold up to 1,000 servers;
-Neutron and Cinder list in one page unless the cloud caps them). 10,000 projects with 50,000
-servers cost about 70 calls per run.
+No API call of its own: it reads the projects, servers, server_groups, flavors, volumes,
+snapshots, backups and the Neutron sources (their docstrings state their cost; servers and
+volumes follow deltas).
 
     openstack_quota_in_use{project_id="…",resource="cores",service_type="compute"} 16.0
 """
@@ -20,16 +20,28 @@ servers cost about 70 calls per run.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from exporter.api import ApiError
-from exporter.collectors import Api, CollectorSettings, collector
-from exporter.collectors._projects import PROJECT_OPTIONS, select_projects
-from exporter.collectors._servers import servers
-from exporter.collectors.block_storage_problems import PROJECT_KEYS, cinder_list
-from exporter.collectors.block_storage_services import SERVICE_TYPES as VOLUME_TYPES
-from exporter.collectors.compute_flavors import list_flavors
+from exporter.contract import CollectorSettings, collector
+from exporter.model import Model
+from exporter.sources._neutron import RecordSource
+from exporter.sources.backups import Backups
+from exporter.sources.flavors import Flavors
+from exporter.sources.floating_ips import FloatingIps
+from exporter.sources.networks import Networks
+from exporter.sources.ports import Ports
+from exporter.sources.projects import PROJECT_OPTIONS, Projects, select_projects
+from exporter.sources.routers import Routers
+from exporter.sources.security_group_rules import SecurityGroupRules
+from exporter.sources.security_groups import SecurityGroups
+from exporter.sources.server_groups import ServerGroups
+from exporter.sources.servers import Servers
+from exporter.sources.snapshots import Snapshots
+from exporter.sources.subnets import Subnets
+from exporter.sources.volumes import Volumes
 
 COMPUTE = ("instances", "cores", "ram", "server_groups")
 BLOCK_STORAGE = ("volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes")
@@ -42,106 +54,63 @@ NETWORK = (
     "security_group",
     "security_group_rule",
 )
+Usage = Counter[tuple[str, str, str]]
 
 
 @collector(
     "quota_usage",
     interval=300,
     help="Quota usage per project, counted from bulk listings",
-    options={**PROJECT_OPTIONS, "page_size": 1000},
-    access=(
-        ("identity", "/v3/projects"),
-        ("identity", "/v3/domains"),
-        ("compute", "/v2.1/servers/detail"),
-        ("compute", "/v2.1/os-server-groups"),
-        ("compute", "/v2.1/flavors/detail"),
-        ("block-storage", "/v3/*/volumes/detail"),
-        ("block-storage", "/v3/*/snapshots/detail"),
-        ("block-storage", "/v3/*/backups/detail"),
-        *(
-            ("network", f"/v2.0/{r}")
-            for r in (
-                "networks",
-                "subnets",
-                "ports",
-                "routers",
-                "floatingips",
-                "security-groups",
-                "security-group-rules",
-            )
-        ),
+    options=PROJECT_OPTIONS,
+    reads=(Projects, Servers, ServerGroups, Flavors),
+    reads_optional=(
+        Volumes,
+        Snapshots,
+        Backups,
+        Networks,
+        Subnets,
+        Ports,
+        Routers,
+        FloatingIps,
+        SecurityGroups,
+        SecurityGroupRules,
     ),
 )
-def collect(api: Api, settings: CollectorSettings) -> list[Metric]:
-    projects = [p.id for p in select_projects(api, settings.options)]
-    present = {ep.service_type for ep in api.catalog()}
-    usage: Counter[tuple[str, str, str]] = Counter()
-    resources: dict[str, list[str]] = {}
-    if "compute" in present:
-        usage.update(compute_usage(api, settings.options["page_size"]))
-        resources["compute"] = list(COMPUTE)
-    if present & set(VOLUME_TYPES):
-        counted, types = block_storage_usage(api)
+def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
+    projects = [p.id for p in select_projects(model[Projects], settings.options)]
+    usage: Usage = compute_usage(model)
+    resources: dict[str, list[str]] = {"compute": list(COMPUTE)}
+    if model.get(Volumes) is not None:
+        counted, types = block_storage_usage(model)
         usage.update(counted)
         resources["block_storage"] = [*BLOCK_STORAGE] + [
             f"{res}_{t}" for t in sorted(types) for res in ("volumes", "gigabytes", "snapshots")
         ]
-    if "network" in present:
-        usage.update(network_usage(api, settings.options["page_size"]))
+    if model.get(Networks) is not None:
+        usage.update(network_usage(model))
         resources["network"] = list(NETWORK)
     return [usage_family(usage, projects, resources)]
 
 
-def compute_usage(api: Api, page_size: int) -> Counter:
-    out: Counter[tuple[str, str, str]] = Counter()
-    sizes: dict[str, tuple[int, int]] | None = None
-    for server in servers(api, page_size):
-        pid = server.get("tenant_id") or ""
-        flavor = server.get("flavor") or {}
-        vcpus, ram = flavor.get("vcpus"), flavor.get("ram")
+def compute_usage(model: Model) -> Usage:
+    out: Usage = Counter()
+    sizes = {str(f["id"]): (f.get("vcpus") or 0, f.get("ram") or 0) for f in model[Flavors]}
+    for server in model[Servers].servers.values():
+        vcpus, ram = server.vcpus, server.ram
         if vcpus is None or ram is None:  # a flavor since deleted can lack its sizes
-            if sizes is None:
-                sizes = {
-                    str(f["id"]): (f.get("vcpus") or 0, f.get("ram") or 0)
-                    for f in list_flavors(api)
-                }
-            vcpus, ram = sizes.get(flavor.get("id"), (0, 0))
+            vcpus, ram = sizes.get(server.flavor_id, (0, 0))
+        pid = server.project_id
         out[(pid, "compute", "instances")] += 1
         out[(pid, "compute", "cores")] += int(vcpus)
         out[(pid, "compute", "ram")] += int(ram)
-    for group in server_groups(api, page_size):
-        out[(str(group.get("project_id") or ""), "compute", "server_groups")] += 1
+    for pid, n in model[ServerGroups].items():
+        out[(pid, "compute", "server_groups")] += n
     return out
 
 
-# Server groups carry their project_id from 2.13.
-# https://docs.openstack.org/api-ref/compute/#list-server-groups
-SERVER_GROUP_MICROVERSION = "2.13"
-
-
-def server_groups(api: Api, page_size: int) -> list[dict]:
-    """Server groups of all projects. Nova pages this list by offset, with no next link, and
-    cuts it at max_limit: a full page means there may be more."""
-    out: list[dict] = []
-    while True:
-        page = api.get(
-            "compute",
-            "/os-server-groups",
-            "server_groups",
-            params={"all_projects": "True", "limit": page_size, "offset": len(out)},
-            microversion=SERVER_GROUP_MICROVERSION,
-        )
-        out.extend(page)
-        if len(page) < page_size:
-            return out
-        if len(out) >= api.max_pages * page_size:
-            raise ApiError("compute", "/os-server-groups", "pagination never ends")
-
-
-def block_storage_usage(api: Api) -> tuple[Counter, set[str]]:
-    out: Counter[tuple[str, str, str]] = Counter()
+def block_storage_usage(model: Model) -> tuple[Usage, set[str]]:
+    out: Usage = Counter()
     types: set[str] = set()
-    volume_type: dict[str, str] = {}
 
     def add(pid: str, resource: str, amount: int, vtype: str | None = None) -> None:
         out[(pid, "block_storage", resource)] += amount
@@ -149,42 +118,44 @@ def block_storage_usage(api: Api) -> tuple[Counter, set[str]]:
             types.add(vtype)
             out[(pid, "block_storage", f"{resource}_{vtype}")] += amount
 
-    for vol in cinder_list(api, "volumes"):
-        pid, vtype = str(vol.get(PROJECT_KEYS["volume"]) or ""), vol.get("volume_type")
-        volume_type[str(vol["id"])] = vtype or ""
-        add(pid, "volumes", 1, vtype)
-        add(pid, "gigabytes", int(vol.get("size") or 0), vtype)
-    for snap in cinder_list(api, "snapshots"):
-        pid = str(snap.get(PROJECT_KEYS["snapshot"]) or "")
-        vtype = volume_type.get(snap.get("volume_id"))
-        add(pid, "snapshots", 1, vtype)
-        add(pid, "gigabytes", int(snap.get("size") or 0), vtype)
-    for backup in cinder_list(api, "backups"):
-        pid = str(backup.get(PROJECT_KEYS["backup"]) or "")
-        add(pid, "backups", 1)
-        add(pid, "backup_gigabytes", int(backup.get("size") or 0))
+    volumes = model[Volumes].volumes
+    for vol in volumes.values():
+        add(vol.project_id, "volumes", 1, vol.volume_type)
+        add(vol.project_id, "gigabytes", vol.size, vol.volume_type)
+    for snap in model.get(Snapshots) or ():
+        vol = volumes.get(snap.volume_id)
+        vtype = vol.volume_type if vol is not None else None
+        add(snap.project_id, "snapshots", 1, vtype)
+        add(snap.project_id, "gigabytes", snap.size, vtype)
+    for backup in model.get(Backups) or ():
+        add(backup.project_id, "backups", 1)
+        add(backup.project_id, "backup_gigabytes", backup.size)
     return out, types
 
 
-def network_usage(api: Api, page_size: int) -> Counter:
-    out: Counter[tuple[str, str, str]] = Counter()
-    listings = {  # quota resource -> (path, response key)
-        "network": ("/networks", "networks"),
-        "subnet": ("/subnets", "subnets"),
-        "port": ("/ports", "ports"),
-        "router": ("/routers", "routers"),
-        "floatingip": ("/floatingips", "floatingips"),
-        "security_group": ("/security-groups", "security_groups"),
-        "security_group_rule": ("/security-group-rules", "security_group_rules"),
+def network_usage(model: Model) -> Usage:
+    out: Usage = Counter()
+    counts: dict[str, Mapping[str, int] | None] = {
+        "subnet": model.get(Subnets),
+        "security_group": model.get(SecurityGroups),
+        "security_group_rule": model.get(SecurityGroupRules),
     }
-    for resource, (path, key) in listings.items():
-        # Only the owner is needed: ask Neutron for that field alone.
-        for item in api.pages("network", path, key, {"fields": "project_id"}, page_size=page_size):
-            out[(item.get("project_id") or "", "network", resource)] += 1
+    listed: dict[str, type[RecordSource[Any]]] = {
+        "network": Networks,
+        "port": Ports,
+        "router": Routers,
+        "floatingip": FloatingIps,
+    }
+    for resource, source in listed.items():
+        listing = model.get(source)
+        counts[resource] = None if listing is None else listing.per_project
+    for resource, per_project in counts.items():
+        for pid, n in (per_project or {}).items():
+            out[(pid, "network", resource)] += n
     return out
 
 
-def usage_family(usage: Counter, projects: list[str], resources: dict[str, list[str]]) -> Metric:
+def usage_family(usage: Usage, projects: list[str], resources: dict[str, list[str]]) -> Metric:
     fam = GaugeMetricFamily(
         "openstack_quota_in_use",
         "Amount of the resource the project uses, as its quota counts it, in the service's own "

@@ -109,6 +109,23 @@ class Server:
 
 
 @dataclass(slots=True)
+class Migration:
+    """A Nova migration record; while unfinished, its uuid holds the source allocations."""
+
+    id: int
+    uuid: str
+    server_id: str
+    source: str
+    dest: str
+    migration_type: str  # migration, live-migration, resize
+    status: str
+    old_flavor_id: str
+    new_flavor_id: str
+    created: float
+    updated: float
+
+
+@dataclass(slots=True)
 class Pool:
     name: str  # host@backend#pool
     total_gb: float | str

@@ -17,15 +17,15 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from exporter.demo import bodies
-from exporter.demo.cloud import DemoCloud, Fault, Paging
-from exporter.demo.routes import ROUTES, Request
+from exporter.demo.cloud import DemoCloud
+from exporter.demo.faults import Fault, Paging
+from exporter.demo.routes import ROUTES, Request, Service
+from exporter.demo.services import CATALOG
+from exporter.demo.services.identity import token
 
-_MICROVERSION = re.compile(r"(compute|volume|placement)\s+(\d+\.\d+|latest)", re.I)
-_LATEST = {
-    "compute": bodies.COMPUTE_MAX,
-    "volume": bodies.VOLUME_MAX,
-    "placement": bodies.PLACEMENT_MAX,
-}
+_BY_PREFIX = {s.prefix: s for s in CATALOG.values()}
+_MICROVERSIONED = {p: s for p, s in _BY_PREFIX.items() if s.microversions is not None}
+_MICROVERSION = re.compile(rf"({'|'.join(_MICROVERSIONED)})\s+(\d+\.\d+|latest)", re.I)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -137,17 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
         self, method: str, path: str, query: dict[str, list[str]], body: bytes
     ) -> tuple[int, Any, dict[str, str]]:
         cloud, base = self.server.cloud, self.server.base_url
-        public = {
-            "/": {"versions": []},
-            "/identity": bodies.identity_versions(base),
-            "/identity/v3": bodies.identity_version(base),
-            "/compute": bodies.compute_versions(base),
-            "/compute/v2.1": bodies.compute_version(base),
-            "/volume": bodies.volume_versions(base),
-            "/volume/v3": bodies.volume_versions(base),
-            "/network": bodies.network_versions(base),
-            "/placement": bodies.placement_root(),
-        }
+        public: dict[str, Any] = {"/": {"versions": []}}
+        for service in CATALOG.values():
+            public.update(service.versions(base))
         if method == "GET" and path in public:
             if path.split("/")[1] == "identity" or _service_of(path) in cloud.services:
                 return 200, public[path], {}
@@ -180,25 +172,26 @@ class _Handler(BaseHTTPRequestHandler):
         tok = secrets.token_hex(16)
         with cloud.lock:
             cloud.tokens.add(tok)
-        return 201, bodies.token(cloud, self.server.base_url), {"X-Subject-Token": tok}
+        return 201, token(cloud, self.server.base_url), {"X-Subject-Token": tok}
 
     def _microversion(self, path: str) -> tuple[int, int]:
-        service = {"compute": "compute", "volume": "volume", "placement": "placement"}.get(
-            path.split("/")[1]
-        )
+        service: Service | None = _MICROVERSIONED.get(path.split("/")[1])
+        if service is None or service.microversions is None:
+            return (1, 0)
+        default, latest = service.microversions
         header = self.headers.get("OpenStack-API-Version", "")
-        legacy = self.headers.get("X-OpenStack-Nova-API-Version")
         for m in _MICROVERSION.finditer(header):
-            if m.group(1).lower() == service:
+            if m.group(1).lower() == service.prefix:
                 value = m.group(2)
-                return bodies.version_tuple(_LATEST[service] if value == "latest" else value)
-        if service == "compute" and legacy:
+                return bodies.version_tuple(latest if value == "latest" else value)
+        legacy = self.headers.get(service.legacy_header) if service.legacy_header else None
+        if legacy:
             return bodies.version_tuple(legacy)
-        return (2, 1) if service == "compute" else (3, 0) if service == "volume" else (1, 0)
+        return bodies.version_tuple(default)
 
     def _version_headers(self, path: str) -> dict[str, str]:
         service = path.split("/")[1]
-        if service not in ("compute", "volume", "placement"):
+        if service not in _MICROVERSIONED:
             return {}
         major, minor = self._microversion(path)
         return {
@@ -227,13 +220,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _service_of(path: str) -> str:
-    return {
-        "identity": "identity",
-        "compute": "compute",
-        "volume": "block-storage",
-        "network": "network",
-        "placement": "placement",
-    }.get(path.split("/")[1], "")
+    service = _BY_PREFIX.get(path.split("/")[1])
+    return service.type if service is not None else ""
 
 
 def _after_marker(body: Any, marker: str) -> Any:

@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from exporter.collectors import Finding
+from exporter.contract import Finding
 
 
 @dataclass(frozen=True, slots=True)

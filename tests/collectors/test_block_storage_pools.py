@@ -92,3 +92,17 @@ def test_upstream_sample(harness, cloud: DemoCloud, samples):
         )
         == 1
     )
+
+
+def test_a_pool_without_a_name_fails_the_sync(harness, cloud: DemoCloud):
+    h = harness()
+    h.run("block_storage_pools")
+    cloud.overrides[("GET", "/volume/v3/scheduler-stats/get_pools")] = {
+        "pools": [{"capabilities": {"total_capacity_gb": 1}}]
+    }
+    h.run("block_storage_pools")
+    state = h.store.states()["block_storage_pools"]
+    assert not state.last_ok
+    assert "a pool without a name" in (state.last_error or "")
+    # The last good data stays served.
+    assert h.value("openstack_block_storage_pool_capacity_bytes", pool="stor-01@lvm#lvm")

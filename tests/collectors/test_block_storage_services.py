@@ -125,3 +125,12 @@ def test_upstream_sample_merges_duplicate_identities(harness, cloud: DemoCloud, 
         == 1348037734.0
     )
     assert len(h.series("openstack_block_storage_service_up")) == 4
+
+
+def test_a_service_that_is_no_object_fails_the_sync(harness, cloud: DemoCloud):
+    h = harness()
+    h.run("block_storage_services")
+    cloud.overrides[("GET", "/volume/v3/os-services")] = {"services": ["cinder-volume"]}
+    h.run("block_storage_services")
+    assert h.value("openstack_exporter_collector_success", collector="block_storage_services") == 0
+    assert "not an object" in (h.store.states()["block_storage_services"].last_error or "")

@@ -17,7 +17,8 @@ def test_counts_per_host_and_status(harness, cloud: DemoCloud):
 
 
 def test_pages_not_servers(harness, cloud: DemoCloud):
-    h = harness(collectors={"compute_servers": {"page_size": 10}})
+    # resync 0: every sync is a full listing, paged.
+    h = harness(sources={"servers": {"page_size": 10, "resync": 0}})
     h.run("compute_servers")  # warm: token and discovery
     path = "/compute/v2.1/servers/detail"
     before = cloud.requests_by_path[path]

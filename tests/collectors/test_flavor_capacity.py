@@ -3,8 +3,8 @@ against Placement's allocation candidates."""
 
 import pytest
 
-from exporter.capacity import flavor_request
 from exporter.clouds import cloud_region
+from exporter.collectors._capacity import flavor_request
 from exporter.connection import connect
 from exporter.demo import DemoCloud
 from tests.conftest import sample
@@ -122,7 +122,7 @@ def test_agrees_with_allocation_candidates(run, cloud, make_settings):
 
 def test_upstream_allocation_candidates_sample(samples):
     """Provider summaries of Placement's own sample: each host in allocation_requests fits ≥ 1."""
-    from exporter.capacity import FlavorRequest, Inventory, ProviderState, free_instances
+    from exporter.collectors._capacity import FlavorRequest, Inventory, Provider, free_instances
 
     body = sample(samples, "placement/allocation_candidates/get-allocation_candidates-1.17.json")
     summaries = body["provider_summaries"]
@@ -134,7 +134,7 @@ def test_upstream_allocation_candidates_sample(samples):
         for uuid in candidate["allocations"]:
             res = summaries[uuid]["resources"]
             tree.append(
-                ProviderState(
+                Provider(
                     uuid,
                     uuid,
                     None if uuid != shared else "host",

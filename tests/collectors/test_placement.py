@@ -59,8 +59,12 @@ def test_upstream_samples(harness, cloud: DemoCloud, samples):
         cloud.overrides[("GET", f"{base}/inventories")] = sample(
             samples, "placement/inventories/get-inventories.json"
         )
-        cloud.overrides[("GET", f"{base}/usages")] = sample(
-            samples, "placement/resource_provider_usages/get-resource_provider_usages.json"
+        cloud.overrides[("GET", f"{base}/traits")] = sample(
+            samples, "placement/resource_provider_traits/get-resource_provider-traits.json"
+        )
+        cloud.overrides[("GET", f"{base}/allocations")] = sample(
+            samples,
+            "placement/resource_provider_allocations/get-resource_provider_allocations.json",
         )
     h = harness()
     h.run("placement")
@@ -70,7 +74,8 @@ def test_upstream_samples(harness, cloud: DemoCloud, samples):
     assert v("openstack_placement_resource_max_unit", **labels("pony1", "VCPU")) == 4
     assert v("openstack_placement_resource_reserved", **labels("pony1", "MEMORY_MB")) == 512
     assert v("openstack_placement_resource_allocation_ratio", **labels("pony1", "MEMORY_MB")) == 1.5
-    assert v("openstack_placement_resource_usage", **labels("pony1", "MEMORY_MB")) == 512
+    # Usage is the sum of the provider's allocations (256 + 512 + 1024 in the sample).
+    assert v("openstack_placement_resource_usage", **labels("pony1", "MEMORY_MB")) == 1792
     # The sample's child names a root that is not in the list: it stands as its own host.
     assert v("openstack_placement_resource_inventory", **labels("vgr.localdomain", "DISK_GB")) == 35
     assert len(h.series("openstack_placement_resource_inventory")) == 6

@@ -27,8 +27,8 @@ import bcrypt
 import pytest
 
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
 from exporter.config import build
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner, build_scheduler
 from exporter.server import App

@@ -6,7 +6,8 @@ runs them all again, then clears it and runs them once more. Through the real SD
   families, findings included, exactly;
 - every other collector succeeds with values equal to the baseline;
 - after the fault clears, everything succeeds again with the baseline values.
-Which collectors read which API is what their access rules declare (``spec.access``).
+Which collectors read which API is what the access rules of the sources they read declare
+(exporter/demo/readers.py): a failing source fails exactly its readers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from prometheus_client import generate_latest
 
-from exporter.collectors import all_collectors
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud
 from exporter.demo.readers import readers as demo_readers
 from exporter.server import _Families
@@ -88,8 +89,8 @@ def matrix(harness: Callable[..., Harness]) -> Callable[..., Matrix]:
         # Tight time-outs keep a hung API's cost small; per-collector deadlines stay generous.
         data.setdefault("api_timeout", 2)
         # No rate limit on the per-project quota calls: the demo cloud is not production.
-        collectors = data.setdefault("collectors", {})
-        collectors.setdefault("quota_limits", {})["max_rate"] = 0
+        sources = data.setdefault("sources", {})
+        sources.setdefault("quota_limits", {})["max_rate"] = 0
         return Matrix(harness(**data))
 
     return factory
@@ -158,6 +159,10 @@ def test_servers_answering_500_publish_no_false_orphans_or_quota_drop(matrix, cl
         "network_problems",
         "placement_orphans",
         "quota_usage",
+        # Placement's deltas learn of deleted servers from the servers source: without it a
+        # delete would go unseen and usage read too high, so they fail too, loudly.
+        "placement",
+        "flavor_capacity",
     }
     m.check(failing)
     assert m.h.value("openstack_placement_orphan_allocations", host="cmp-001") is None
@@ -173,7 +178,8 @@ def test_servers_answering_500_publish_no_false_orphans_or_quota_drop(matrix, cl
 
 @pytest.mark.parametrize("paging", ["next_repeats", "endless"])
 def test_pagination_that_never_ends_fails_the_run(matrix, cloud: DemoCloud, paging):
-    m = matrix(collectors={"compute_servers": {"page_size": 5}})
+    # Every sync a full listing (resync 0), paged 5 at a time.
+    m = matrix(sources={"servers": {"page_size": 5, "resync": 0}})
     cloud.set_fault("/compute/v2.1/servers/detail", paging=paging)
     m.h.run("compute_servers")
     state = m.h.store.states()["compute_servers"]
@@ -184,7 +190,8 @@ def test_pagination_that_never_ends_fails_the_run(matrix, cloud: DemoCloud, pagi
 
 
 def test_an_error_on_page_two_fails_the_run(matrix, cloud: DemoCloud):
-    m = matrix(collectors={"compute_servers": {"page_size": 5}})
+    # Every sync a full listing (resync 0), paged 5 at a time.
+    m = matrix(sources={"servers": {"page_size": 5, "resync": 0}})
     cloud.set_fault("/compute/v2.1/servers/detail", status=500, pages_only=True)
     m.h.run("compute_servers")
     assert m.success("compute_servers") == 0
@@ -230,7 +237,8 @@ def test_a_long_retry_after_is_not_waited_for(matrix, cloud: DemoCloud):
 
 def test_token_revoked_mid_run_reauthenticates_once(matrix, cloud: DemoCloud):
     """Parallel Placement calls all meet the revoked token: one new token, every call retried."""
-    m = matrix(collectors={"placement": {"parallel": 8}, "flavor_capacity": {"parallel": 8}})
+    # Full syncs (resync 0): every provider read again, 8 at a time.
+    m = matrix(sources={"resource_providers": {"parallel": 8, "resync": 0}})
     cloud.revoke_tokens()
     m.h.run("placement", "flavor_capacity")
     m.assert_all_ok()

@@ -1,12 +1,12 @@
-"""A collector stuck on a hung API delays no other collector: the real scheduler keeps running
-the others on time while that run is still in flight."""
+"""A source stuck on a hung API delays no other: the real scheduler keeps syncing the others on
+time while that sync is still in flight, and only its readers wait."""
 
 from __future__ import annotations
 
 import time
 
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud
 from exporter.scheduler import Runner, build_scheduler, stop
 from exporter.snapshot import SnapshotStore
@@ -32,7 +32,7 @@ def test_a_hung_api_holds_only_its_own_collector(make_settings, cloud: DemoCloud
         while time.monotonic() < until and store.states()["compute_services"].runs < 4:
             time.sleep(0.05)
         states = store.states()
-        assert "placement" in runner.running(), "the hung run should still be in flight"
+        assert "resource_providers" in runner.running(), "the hung sync should be in flight"
         assert states["compute_services"].runs >= 4
         assert states["network_agents"].runs >= 3
         assert states["compute_services"].last_ok
@@ -40,4 +40,4 @@ def test_a_hung_api_holds_only_its_own_collector(make_settings, cloud: DemoCloud
         assert not states["placement"].has_run
     finally:
         abandoned = stop(scheduler, runner, 2.0)
-    assert "placement" in abandoned
+    assert "resource_providers" in abandoned

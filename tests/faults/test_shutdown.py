@@ -79,4 +79,4 @@ def test_sigterm_with_a_hung_api_exits_promptly(tmp_path: Path) -> None:
     assert "Traceback" not in rest
     assert "cannot schedule new futures" not in rest
     stopped = next(x for x in after if x["event"] == "exporter_stopped")
-    assert "placement" in stopped["abandoned"]
+    assert "resource_providers" in stopped["abandoned"]

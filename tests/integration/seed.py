@@ -110,7 +110,7 @@ def least_privilege(openstack: Callable[..., str], home: Path) -> None:
     clouds = json.loads((home / "clouds.yaml").read_text())
     if "oae-least" in clouds["clouds"]:
         return
-    from exporter.collectors import access_rules, all_collectors
+    from exporter.contract import access_rules, all_collectors
 
     rules = home / "access-rules.json"
     rules.write_text(json.dumps(access_rules(all_collectors().values())))

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
 from exporter.config import build
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner
 from exporter.server import App

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
-from exporter.collectors import Finding
+from exporter.contract import Finding
 from exporter.snapshot import SnapshotStore
 
 NOW = time.time()

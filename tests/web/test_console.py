@@ -3,7 +3,7 @@
 import math
 import re
 
-from exporter.collectors import Finding
+from exporter.contract import Finding
 from exporter.web import console
 from tests.web.snapshots import HOSTILE, NOW, gauge, info, projects, store
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from exporter.collectors import Finding
+from exporter.contract import Finding
 from exporter.server import App
 from exporter.web.problems_page import choose_format, csv_cell
 from tests.web.snapshots import HOSTILE, projects, store

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from exporter.collectors import Finding
+from exporter.contract import Finding
 from exporter.web.remedies import REMEDIES, commands, normalised, remedy_for
 from tests.conftest import ROOT
 

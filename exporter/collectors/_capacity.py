@@ -1,4 +1,4 @@
-"""Capacity arithmetic shared by the Placement and flavor-capacity collectors.
+"""Capacity arithmetic of the flavor collectors: what a flavor asks of Placement, and how many fit.
 
 Pure functions over plain records, so the rules can be read and tested without HTTP. The rules
 are Placement's (``(total - reserved) * allocation_ratio``, one allocation bounded by min_unit,
@@ -15,34 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from exporter.api import Api
+from exporter.sources.resource_providers import Inventory, Provider
 
 AGGREGATE_KEY_PREFIX = "aggregate_instance_extra_specs:"
-
-
-@dataclass(frozen=True, slots=True)
-class Inventory:
-    total: int
-    reserved: int = 0
-    allocation_ratio: float = 1.0
-    min_unit: int = 1
-    max_unit: int | None = None
-    step_size: int = 1
-
-    @property
-    def capacity(self) -> float:
-        return max(0.0, (self.total - self.reserved) * self.allocation_ratio)
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderState:
-    uuid: str
-    name: str
-    parent_uuid: str | None
-    root_uuid: str
-    inventories: Mapping[str, Inventory]
-    usages: Mapping[str, int]
-    traits: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +87,7 @@ def instances_from(inv: Inventory, used: int, amount: int) -> int:
     return max(0, math.floor((inv.capacity - used) / amount))
 
 
-def free_instances(request: FlavorRequest, tree: Iterable[ProviderState]) -> int:
+def free_instances(request: FlavorRequest, tree: Iterable[Provider]) -> int:
     """Instances of a flavor that still fit on one host (a provider tree).
 
     Each resource class may come from any provider of the tree that has it; the host fits as
@@ -149,56 +124,9 @@ def aggregate_allows(request: FlavorRequest, metadata: Iterable[Mapping[str, str
     return all(value in merged.get(key, set()) for key, value in request.aggregate_metadata.items())
 
 
-# root_provider_uuid and parent_provider_uuid are in the provider list from 1.14.
-# https://docs.openstack.org/api-ref/placement/#resource-providers
-PLACEMENT_MICROVERSION = "1.14"
-
-
-def fetch_providers(api: Api, parallel: int, *, traits: bool) -> list[ProviderState]:
-    """Every resource provider with inventories and usages (and traits): 1 + (2 or 3) × N calls.
-
-    Placement has no bulk inventory or usage listing, so the per-provider calls run ``parallel``
-    at a time.
-    """
-    mv = PLACEMENT_MICROVERSION
-    providers = api.get("placement", "/resource_providers", "resource_providers", microversion=mv)
-
-    def load(rp: dict[str, Any]) -> ProviderState:
-        base = f"/resource_providers/{rp['uuid']}"
-        invs = api.get("placement", f"{base}/inventories", "inventories", dict, microversion=mv)
-        inventories = {
-            rc: Inventory(
-                total=int(inv["total"]),
-                reserved=int(inv.get("reserved") or 0),
-                allocation_ratio=float(inv.get("allocation_ratio") or 1.0),
-                min_unit=int(inv.get("min_unit") or 1),
-                max_unit=None if inv.get("max_unit") is None else int(inv["max_unit"]),
-                step_size=int(inv.get("step_size") or 1),
-            )
-            for rc, inv in invs.items()
-        }
-        usages = api.get("placement", f"{base}/usages", "usages", dict, microversion=mv)
-        trait_set: frozenset[str] = frozenset()
-        if traits:
-            trait_set = frozenset(
-                api.get("placement", f"{base}/traits", "traits", list, microversion=mv)
-            )
-        return ProviderState(
-            rp["uuid"],
-            rp.get("name") or rp["uuid"],
-            rp.get("parent_provider_uuid"),
-            rp.get("root_provider_uuid") or rp["uuid"],
-            inventories,
-            {k: int(v) for k, v in usages.items()},
-            trait_set,
-        )
-
-    return api.parallel(load, providers, parallel)
-
-
-def trees(providers: Iterable[ProviderState]) -> dict[str, list[ProviderState]]:
+def trees(providers: Iterable[Provider]) -> dict[str, list[Provider]]:
     """Providers grouped by root UUID."""
-    out: dict[str, list[ProviderState]] = {}
+    out: dict[str, list[Provider]] = {}
     for p in providers:
         out.setdefault(p.root_uuid, []).append(p)
     return out

@@ -2,10 +2,10 @@
 
 import math
 
-from exporter.capacity import (
+from exporter.collectors._capacity import (
     FlavorRequest,
     Inventory,
-    ProviderState,
+    Provider,
     aggregate_allows,
     flavor_request,
     free_instances,
@@ -54,9 +54,7 @@ def test_one_allocation_is_bounded_by_units():
 
 
 def provider(uuid, inventories, usages=None, traits=(), parent=None, root=None):
-    return ProviderState(
-        uuid, uuid, parent, root or uuid, inventories, usages or {}, frozenset(traits)
-    )
+    return Provider(uuid, uuid, parent, root or uuid, inventories, usages or {}, frozenset(traits))
 
 
 def test_nested_provider_and_traits():
