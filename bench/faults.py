@@ -19,8 +19,8 @@ from typing import Any
 
 from exporter import logs
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
 from exporter.config import build
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud, DemoServer
 from exporter.demo.readers import readers
 from exporter.scheduler import Runner, build_scheduler
@@ -59,9 +59,14 @@ def measure(
         clouds = demo.write_clouds_yaml(Path(tmp) / "clouds.yaml")
         specs = all_collectors()
         collectors = {name: {"interval": args.interval} for name in specs}
-        collectors["quota_limits"]["max_rate"] = 0
         settings = build(
-            {"cloud": "demo", "clouds_file": str(clouds), "collectors": collectors}, specs
+            {
+                "cloud": "demo",
+                "clouds_file": str(clouds),
+                "collectors": collectors,
+                "sources": {"quota_limits": {"max_rate": 0}},
+            },
+            specs,
         )
         store = SnapshotStore()
         runner = Runner(settings, cloud_region(settings), specs, store, threading.Event())

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from exporter import logs
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
 from exporter.config import build
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud, DemoServer
 from exporter.demo.capacity import Server
 from exporter.scheduler import Runner

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from exporter import logs
 from exporter.clouds import cloud_region
-from exporter.collectors import all_collectors
 from exporter.config import build
+from exporter.contract import all_collectors
 from exporter.demo import DemoCloud, DemoServer
 from exporter.scheduler import Runner
 from exporter.snapshot import SnapshotStore
@@ -35,7 +35,7 @@ def measure(projects: int, latency: float, parallel: int) -> dict[str, float]:
             {
                 "cloud": "demo",
                 "clouds_file": str(clouds),
-                "collectors": {"quota_limits": {"parallel": parallel, "max_rate": 0.0}},
+                "sources": {"quota_limits": {"parallel": parallel, "max_rate": 0.0}},
             },
             specs,
         )
