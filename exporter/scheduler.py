@@ -14,8 +14,9 @@ source keep their last good data, marked failed, and go stale in the usual way.
 Isolation: every source syncs on a thread of its own (``max_instances=1``), never queued behind
 another, so a source stuck on one slow API cannot delay the others. What bounds the load on the
 cloud is ``ServiceSlots``: at most ``concurrency`` requests in flight to each service. A sync
-ends at its deadline (the shortest ``timeout`` of its readers, by default its interval) at the
-latest: no request starts after it and each request's time-out is cut to what is left of it.
+ends at its deadline (the shortest ``timeout`` of its readers, by default its interval; a full
+sync ``FULL_SYNC_DEADLINE`` at least) at the latest: no request starts after it and each
+request's time-out is cut to what is left of it.
 
 Threads are daemon threads: on SIGTERM the syncs in flight are abandoned (they stop at their
 next request and record nothing), and a request blocked in a socket read does not keep the
@@ -59,6 +60,10 @@ from exporter.snapshot import CollectorState, SnapshotStore, SourceState
 MAX_JITTER_SECONDS = 15.0
 MAX_BACKOFF_INTERVALS = 8
 MAX_BACKOFF_SECONDS = 900.0
+# A full sync may take this long whatever the interval: at 10,000 hosts the first read of the
+# resource providers is 30,000 calls, minutes of work that a 2-minute deadline would cut off
+# at every attempt. Deltas keep the interval's deadline.
+FULL_SYNC_DEADLINE = 900.0
 # A scheduled sync is skipped when the data is younger than this share of the interval: it was
 # just synced for another source that uses it.
 FRESH_SHARE = 0.5
@@ -260,7 +265,8 @@ class Runner:
                 api = Api(
                     self._connection(synced.name),
                     api_timeout=self.settings.api_timeout,
-                    deadline=time.monotonic() + synced.deadline,
+                    deadline=time.monotonic()
+                    + (max(synced.deadline, FULL_SYNC_DEADLINE) if full else synced.deadline),
                     stop=self.stop,
                     slots=self.slots,
                 )
