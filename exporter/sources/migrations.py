@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from exporter.api import ApiError
 from exporter.contract import Source, SyncContext
 from exporter.sources._changes import Touches
-from exporter.sources.servers import OVERLAP_SECONDS
+from exporter.sources.servers import changes_since
 
 # Migrations carry their uuid (the allocation consumer) and page by marker from 2.59, which
 # also accepts changes-since. https://docs.openstack.org/api-ref/compute/#list-migrations
@@ -97,12 +96,10 @@ class Migrations(Source[MigrationSet]):
         return MigrationSet(active, previous.touched.add(hosts))
 
     def delta(self, ctx: SyncContext, previous: MigrationSet) -> MigrationSet:
-        assert ctx.since is not None
-        since = datetime.fromtimestamp(ctx.since - OVERLAP_SECONDS, UTC)
         active = dict(previous.active)
         hosts: set[str] = set()
         changed = 0
-        for m in self._list(ctx, {"changes-since": since.strftime("%Y-%m-%dT%H:%M:%SZ")}):
+        for m in self._list(ctx, changes_since(ctx)):
             old = active.get(m.uuid)
             if m.status in FINISHED:
                 if old is None:

@@ -84,6 +84,13 @@ def server(item: Mapping[str, Any]) -> Server:
     )
 
 
+def changes_since(ctx: SyncContext) -> dict[str, str]:
+    """Nova's ``changes-since`` filter: the previous sync's start, minus the overlap."""
+    assert ctx.since is not None
+    since = datetime.fromtimestamp(ctx.since - OVERLAP_SECONDS, UTC)
+    return {"changes-since": since.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 def _places(server: Server) -> tuple[str, str]:
     """Where a server's allocations live, by both the names a provider may go by: the
     compute service's host and the hypervisor's (they differ for Ironic, VMware, FQDNs)."""
@@ -138,12 +145,10 @@ class Servers(Source[ServerSet]):
         return ServerSet(servers, previous.touched.add(hosts), ctx.now)
 
     def delta(self, ctx: SyncContext, previous: ServerSet) -> ServerSet:
-        assert ctx.since is not None
-        since = datetime.fromtimestamp(ctx.since - OVERLAP_SECONDS, UTC)
         servers = dict(previous.servers)
         hosts: set[str] = set()
         changed = 0
-        for item in self._list(ctx, {"changes-since": since.strftime("%Y-%m-%dT%H:%M:%SZ")}):
+        for item in self._list(ctx, changes_since(ctx)):
             new = server(item)
             old = servers.get(new.id)
             if new.status == DELETED:

@@ -1,5 +1,5 @@
-"""Problem resources: each one counted, with its age (freezegun), listed on /problems, and gone
-once it recovers or is deleted."""
+"""/problems across the problem collectors: every finding listed with its resource's ID, owner,
+host, age and name (each collector's own counts are tested in its own file)."""
 
 import json
 import urllib.request
@@ -7,25 +7,7 @@ import urllib.request
 from exporter.demo import DemoCloud
 from exporter.server import App
 from exporter.web.serving import serve
-
-NOW = "2026-11-25 12:00:00"
-T = 1795608000.0  # NOW as unix time
-SRV, VOL = (
-    "openstack_compute_server_problems",
-    "openstack_block_storage_problems",
-)
-
-
-def by_problem(h, metric: str) -> dict[tuple[str, str], float]:
-    out: dict[tuple[str, str], float] = {}
-    for s in h.series(metric):
-        key = (s["problem"], s.get("age", ""))
-        out[key] = out.get(key, 0) + h.value(metric, **s)
-    return out
-
-
-def named(cloud: DemoCloud, name: str):
-    return next(s for s in cloud.servers if s.name == name)
+from tests.collectors.test_compute_server_problems import named
 
 
 def test_problems_page_lists_resources(harness, cloud: DemoCloud):
