@@ -59,6 +59,9 @@ class Finding:
     host: str = ""
     # The resource's own name where the API has one (tenants' text: escape it wherever shown).
     resource_name: str = ""
+    # What the admin needs next to act, as the API words it: a load balancer's VIP, a node's
+    # maintenance reason, a stack's status reason. Free text: /problems only, never a label.
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)

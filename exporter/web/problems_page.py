@@ -112,6 +112,7 @@ def problem_items(states: States, now: float, filters: Filters) -> list[dict[str
                     if st.last_success is None
                     else round(now - st.last_success),
                     "resource_name": f.resource_name,
+                    "detail": f.detail,
                     "project_name": project_name,
                     "commands": commands(f),
                 }
@@ -132,6 +133,7 @@ CSV_COLUMNS = (
     "project_name",
     "status",
     "host",
+    "detail",
     "age_seconds",
     "data_collected_seconds_ago",
     "collector",
@@ -237,6 +239,8 @@ def _card(item: dict[str, Any]) -> str:
         ("Host", esc(item["host"] or "—")),
         ("Unchanged for", esc(age)),
     ]
+    if item["detail"]:
+        rows.append(("Detail", esc(item["detail"])))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     cmds = item["commands"]
     blocks = ""
