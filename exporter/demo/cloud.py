@@ -109,6 +109,12 @@ class DemoCloud(FaultsState, *STATES):
         self.registered_limits: dict[tuple[str, str], int] = {}
         self.project_limits: dict[tuple[str, str, str], int] = {}
         scenario.generate(self, hosts, projects)
+        # Services added after the seeded scenario seed their own part, each from a generator
+        # of its own, so that adding one changes none of the others' data (or golden files).
+        for state in STATES:
+            seed_service = vars(state).get("seed")
+            if seed_service is not None:
+                seed_service(self, random.Random(f"{seed}:{state.__name__}"), hosts, projects)
 
     def now(self) -> float:
         return self.clock() if self.clock is not None else time.time()
