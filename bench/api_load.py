@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter import logs
-from exporter.clouds import cloud_region
+from exporter.clouds import cloud_region, system_region
 from exporter.config import build
 from exporter.contract import all_collectors
 from exporter.scheduler import MAX_JITTER_SECONDS, Runner
@@ -135,6 +135,7 @@ def measure(
         settings = build(
             {
                 "cloud": "demo",
+                "system_cloud": "demo-system",
                 "clouds_file": clouds,
                 "sources": {"quota_limits": {"max_rate": 0}},
                 "collectors": {name: {"enabled": False} for name in disabled},
@@ -144,7 +145,14 @@ def measure(
         clock = SimClock(time.time())
         parent.send(("clock", clock.now))
         store = SnapshotStore()
-        runner = Runner(settings, cloud_region(settings), specs, store, clock=clock)
+        runner = Runner(
+            settings,
+            cloud_region(settings),
+            specs,
+            store,
+            clock=clock,
+            system_region=system_region(settings),
+        )
         derive_cpu: dict[str, float] = {}
         derive_count: dict[str, int] = {}
         derive = runner.derive

@@ -404,6 +404,11 @@ class Api:
                 )
         return out
 
+    def system_scoped(self) -> bool:
+        """Whether the token is system-scoped; authenticates if needed."""
+        self.remaining("identity", "/auth/tokens")
+        return bool(self.conn.session.auth.get_access(self.conn.session).system_scoped)
+
     def has_service(self, service_types: Iterable[str]) -> bool:
         wanted = set(service_types)
         return any(ep.service_type in wanted for ep in self.catalog())

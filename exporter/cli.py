@@ -20,7 +20,7 @@ from prometheus_client import generate_latest
 
 from exporter import __version__
 from exporter import logs as logs_mod
-from exporter.clouds import cloud_region, resolve, secrets_of
+from exporter.clouds import cloud_region, resolve, secrets_of, system_region
 from exporter.config import ConfigInvalid, Settings, build, load_file
 from exporter.contract import CollectorSpec, access_rules, all_collectors
 from exporter.scheduler import Runner, build_scheduler
@@ -142,6 +142,7 @@ def load_settings(args: argparse.Namespace, specs: dict[str, CollectorSpec]) -> 
     if args.demo:
         # The demo's clouds.yaml wins over any real one: --demo must never watch a real cloud.
         data = {k: v for k, v in data.items() if k not in ("cloud", "clouds_file")}
+        data["system_cloud"] = f"{DEMO_CLOUD}-system"
         cloud = DEMO_CLOUD
     flags = {
         name: value for name in specs if (value := getattr(args, f"collector_{name}")) is not None
@@ -163,6 +164,7 @@ def load_settings(args: argparse.Namespace, specs: dict[str, CollectorSpec]) -> 
         if not args.demo:
             # Stopping anyway: report the clouds.yaml's problems too rather than in a second round.
             problems += _cloud_problems(cloud or data.get("cloud"), data.get("clouds_file"))
+            problems += _cloud_problems(data.get("system_cloud"), data.get("clouds_file"))
         raise ConfigInvalid(problems)
     return settings
 
@@ -221,7 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.demo:
                 demo, clouds = _start_demo(args.demo_hosts)
                 settings = dataclasses.replace(settings, clouds_file=str(clouds))
-            region = cloud_region(settings)
+            try:
+                region = cloud_region(settings)
+            except ConfigInvalid as exc:
+                # Both entries' problems in one message, not one round each.
+                raise ConfigInvalid(
+                    exc.problems + _cloud_problems(settings.system_cloud, settings.clouds_file)
+                ) from None
+            system = system_region(settings)
         except ConfigInvalid as exc:
             report_invalid(exc.problems)
             return EXIT_CONFIG
@@ -229,9 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             rules = access_rules(specs[name] for name in settings.enabled)
             sys.stdout.write(json.dumps(rules, indent=1) + "\n")
             return 0
-        logs_mod.register_secrets(secrets_of(region))
+        logs_mod.register_secrets(secrets_of(region) + (secrets_of(system) if system else []))
         store = SnapshotStore()
-        runner = Runner(settings, region, specs, store)
+        runner = Runner(settings, region, specs, store, system_region=system)
         if args.once:
             return _once(runner, store)
         return _serve(args, settings, runner, store)

@@ -31,6 +31,13 @@ def cloud_region(settings: Settings) -> CloudRegion:
     return resolve(settings.cloud, settings.clouds_file, settings.api_timeout)
 
 
+def system_region(settings: Settings) -> CloudRegion | None:
+    """The ``system_cloud`` entry's CloudRegion, if the config names one."""
+    if settings.system_cloud is None:
+        return None
+    return resolve(settings.system_cloud, settings.clouds_file, settings.api_timeout)
+
+
 def resolve(
     cloud: str, clouds_file: str | None, api_timeout: float = DEFAULT_API_TIMEOUT
 ) -> CloudRegion:

@@ -25,7 +25,15 @@ MAX_INTERVAL = YEAR
 # Thresholds are only compared with ages, so they cannot overflow; ten years still catches a typo.
 MAX_THRESHOLD = 10 * YEAR
 
-_TOP_KEYS = {"cloud", "clouds_file", "concurrency", "api_timeout", "collectors", "sources"}
+_TOP_KEYS = {
+    "cloud",
+    "system_cloud",
+    "clouds_file",
+    "concurrency",
+    "api_timeout",
+    "collectors",
+    "sources",
+}
 _COLLECTOR_KEYS = {"enabled", "interval", "timeout"}
 _SOURCE_KEYS = {"resync"}
 # Options that fetch data moved from the collectors to the source that now fetches it once.
@@ -85,6 +93,8 @@ class Settings:
     api_timeout: float
     collectors: Mapping[str, CollectorConfig] = field(default_factory=dict)
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
+    # The clouds.yaml entry of a system-scoped token, for the sources that need one (Ironic).
+    system_cloud: str | None = None
 
     @property
     def enabled(self) -> list[str]:
@@ -257,6 +267,11 @@ def build(
     elif not isinstance(cloud, str):
         problems.append("'cloud' must be a string naming a clouds.yaml entry")
 
+    system_cloud = data.get("system_cloud")
+    if system_cloud is not None and not (isinstance(system_cloud, str) and system_cloud):
+        problems.append("'system_cloud' must be a string naming a clouds.yaml entry")
+        system_cloud = None
+
     clouds_file = data.get("clouds_file")
     if clouds_file is not None and not isinstance(clouds_file, str):
         problems.append("'clouds_file' must be a path")
@@ -304,7 +319,15 @@ def build(
     source_settings = _sources(data, all_sources() if sources is None else sources, problems)
     if problems:
         raise ConfigInvalid(problems)
-    return Settings(str(cloud), clouds_file, concurrency, api_timeout, collectors, source_settings)
+    return Settings(
+        str(cloud),
+        clouds_file,
+        concurrency,
+        api_timeout,
+        collectors,
+        source_settings,
+        system_cloud,
+    )
 
 
 def _options(

@@ -180,6 +180,9 @@ class Source(Generic[D]):
     # True when the deltas themselves re-read a share of the data each time, so that all of
     # it is re-read within ``resync`` without the burst of a full sync.
     rolling: ClassVar[bool] = False
+    # "system" when the API shows everything only to a system-scoped token (Ironic's default
+    # policies): the source then connects with the config's ``system_cloud`` entry.
+    scope: ClassVar[str] = "project"
 
     _registry: ClassVar[dict[str, type[Source[Any]]]] = {}
 

@@ -109,8 +109,11 @@ class Runner:
         store: SnapshotStore,
         stop: threading.Event | None = None,
         clock: Callable[[], float] | None = None,
+        system_region: CloudRegion | None = None,
     ) -> None:
         self.settings = settings
+        # For sources whose API shows everything only to a system-scoped token.
+        self.system_region = system_region
         # Wall-clock time of syncs (a delta's "since", backoff, data age); bench/api_load.py
         # replays an hour of schedule on a simulated one. Deadlines stay on time.monotonic().
         self._clock = clock
@@ -174,7 +177,10 @@ class Runner:
         # One connection per source, reused across syncs: a source never syncs twice at once.
         with self._lock:
             if name not in self._conns:
-                self._conns[name] = connect(self.region)
+                system = self.system_region is not None and (
+                    type(self.sources[name].source).scope == "system"
+                )
+                self._conns[name] = connect(self.system_region if system else self.region)
             return self._conns[name]
 
     def _drop_connection(self, name: str) -> None:

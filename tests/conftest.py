@@ -18,7 +18,7 @@ import structlog
 import yaml
 from prometheus_client import generate_latest
 
-from exporter.clouds import cloud_region
+from exporter.clouds import cloud_region, system_region
 from exporter.config import Settings, build
 from exporter.contract import all_collectors
 from exporter.demo import DemoCloud, DemoServer
@@ -73,6 +73,7 @@ def clouds_yaml(demo: DemoServer, tmp_path: Path) -> Path:
 def make_settings(clouds_yaml: Path) -> Callable[..., Settings]:
     def factory(**data: Any) -> Settings:
         data.setdefault("cloud", "demo")
+        data.setdefault("system_cloud", "demo-system")
         data.setdefault("clouds_file", str(clouds_yaml))
         data.setdefault("api_timeout", 2)
         return build(data, all_collectors())
@@ -86,7 +87,13 @@ class Harness:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = SnapshotStore()
-        self.runner = Runner(settings, cloud_region(settings), all_collectors(), self.store)
+        self.runner = Runner(
+            settings,
+            cloud_region(settings),
+            all_collectors(),
+            self.store,
+            system_region=system_region(settings),
+        )
         self.registry = build_registry(self.store)  # exactly what /metrics serves
 
     def run(self, *names: str) -> None:

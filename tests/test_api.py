@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from exporter.api import ApiError, FairSemaphore, ServiceSlots
+from exporter.api import Api, ApiError, FairSemaphore, ServiceSlots
 
 
 def wait_until(predicate, timeout: float = 5.0) -> None:
@@ -76,3 +76,14 @@ def test_slots_are_per_service_and_a_full_service_fails_at_the_deadline():
             pass
     with slots.slot("compute", "/os-services", 0):
         pass
+
+
+def test_system_scoped_tells_the_token_scope(make_settings):
+    from exporter.clouds import cloud_region, system_region
+    from exporter.connection import connect
+
+    settings = make_settings()
+    project = Api(connect(cloud_region(settings)), api_timeout=5, deadline=time.monotonic() + 10)
+    system = Api(connect(system_region(settings)), api_timeout=5, deadline=time.monotonic() + 10)
+    assert not project.system_scoped()
+    assert system.system_scoped()

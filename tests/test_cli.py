@@ -343,3 +343,20 @@ def test_daemon_survives_keystone_unreachable(tmp_path):
     assert proc.returncode == 0
     assert "collector_run" in err
     assert "never-logged-secret" not in out + err + body
+
+
+def test_system_cloud_problems_named_with_the_cloud_ones(tmp_path, capsys):
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text("clouds:\n  alpha:\n    auth: {auth_url: 'http://127.0.0.1:1/v3'}\n")
+    config = write(tmp_path, f"cloud: gamma\nsystem_cloud: delta\nclouds_file: {clouds}\n")
+    assert_refused(
+        capsys,
+        ["--config.file", config, "--once"],
+        "cloud 'gamma': ",
+        "cloud 'delta': ",
+    )
+
+
+def test_system_cloud_must_name_an_entry(tmp_path, capsys):
+    config = write(tmp_path, "cloud: demo\nsystem_cloud: [1]\n")
+    assert_refused(capsys, ["--config.file", config, "--once"], "'system_cloud' must be a string")

@@ -69,6 +69,7 @@ class DemoCloud(FaultsState, *STATES):
         self.project_id = self._uuid()
         self.user_id = self._uuid()
         self.tokens: set[str] = set()
+        self.system_tokens: set[str] = set()  # the subset of tokens scoped to the system
         self.faults: dict[str, Fault] = {}
         self.faults_served: Counter[str] = Counter()  # prefix -> requests a fault was applied to
         # Delayed and hung requests wait on this; clear_faults() and DemoServer.stop() wake them.

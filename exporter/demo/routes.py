@@ -26,6 +26,7 @@ class Request:
     base: str
     microversion: tuple[int, int]
     query: dict[str, list[str]]
+    system: bool = False  # whether the caller's token is scoped to the system, not a project
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)

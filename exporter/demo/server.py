@@ -150,7 +150,13 @@ class _Handler(BaseHTTPRequestHandler):
             return 401, _error(401, "The request you have made requires authentication."), {}
         if method != "GET" or _service_of(path) not in cloud.services:
             raise KeyError(path)
-        ctx = Request(cloud, base, self._microversion(path), query)
+        ctx = Request(
+            cloud,
+            base,
+            self._microversion(path),
+            query,
+            system=self.headers.get("X-Auth-Token") in cloud.system_tokens,
+        )
         for pattern, handler in ROUTES:
             match = pattern.fullmatch(path)
             if match:
@@ -161,18 +167,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _issue_token(self, body: bytes) -> tuple[int, Any, dict[str, str]]:
         cloud = self.server.cloud
         try:
-            user = json.loads(body)["auth"]["identity"]["password"]["user"]
+            auth = json.loads(body)["auth"]
+            user = auth["identity"]["password"]["user"]
+            system = bool((auth.get("scope") or {}).get("system", {}).get("all"))
             ok = user.get("name") == cloud.username and secrets.compare_digest(
                 str(user.get("password", "")), cloud.password
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             ok = False
         if not ok:
             return 401, _error(401, "The request you have made requires authentication."), {}
         tok = secrets.token_hex(16)
         with cloud.lock:
             cloud.tokens.add(tok)
-        return 201, token(cloud, self.server.base_url), {"X-Subject-Token": tok}
+            if system:
+                cloud.system_tokens.add(tok)
+        return 201, token(cloud, self.server.base_url, system), {"X-Subject-Token": tok}
 
     def _microversion(self, path: str) -> tuple[int, int]:
         service: Service | None = _MICROVERSIONED.get(path.split("/")[1])
@@ -365,6 +375,16 @@ class DemoServer:
             "      project_name: admin\n"
             "      user_domain_name: Default\n"
             "      project_domain_name: Default\n"
+            "    region_name: RegionOne\n"
+            "    identity_api_version: 3\n"
+            # The same user with a system-scoped token, as Ironic's default policies want.
+            f"  {name}-system:\n"
+            "    auth:\n"
+            f"      auth_url: {self.auth_url}\n"
+            f"      username: {c.username}\n"
+            f"      password: {c.password}\n"
+            "      user_domain_name: Default\n"
+            "      system_scope: all\n"
             "    region_name: RegionOne\n"
             "    identity_api_version: 3\n"
         )

@@ -25,6 +25,7 @@ class IdentityState:
         with self.lock:
             revoked = len(self.tokens)
             self.tokens.clear()
+            self.system_tokens.clear()
             return revoked
 
     def delete_project(self, project_id: str) -> None:
@@ -68,7 +69,7 @@ SERVICE = offer(
 )
 
 
-def token(cloud: DemoCloud, base: str) -> dict[str, Any]:
+def token(cloud: DemoCloud, base: str, system: bool = False) -> dict[str, Any]:
     now = time.time()
     catalog = []
     for stype in cloud.services:
@@ -90,17 +91,25 @@ def token(cloud: DemoCloud, base: str) -> dict[str, Any]:
                 "name": name,
             }
         )
-    return {
-        "token": {
-            "methods": ["password"],
-            "roles": [{"id": "51cc68287d524c759f47c811e6463340", "name": "admin"}],
-            "expires_at": bodies.iso_z(now + 3600),
+    # Keystone scopes a token to a project or to the system, never both.
+    scope: dict[str, Any] = (
+        {"system": {"all": True}}
+        if system
+        else {
             "project": {
                 "domain": {"id": "default", "name": "Default"},
                 "id": cloud.project_id.replace("-", ""),
                 "name": "admin",
             },
             "is_domain": False,
+        }
+    )
+    return {
+        "token": {
+            "methods": ["password"],
+            "roles": [{"id": "51cc68287d524c759f47c811e6463340", "name": "admin"}],
+            "expires_at": bodies.iso_z(now + 3600),
+            **scope,
             "catalog": catalog,
             "user": {
                 "domain": {"id": "default", "name": "Default"},
