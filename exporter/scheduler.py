@@ -69,6 +69,15 @@ FULL_SYNC_DEADLINE = 900.0
 FRESH_SHARE = 0.5
 
 
+def _same(new: Any, old: Any) -> bool:
+    """Whether a sync left a source's data as it was. Records are compared by value; data that
+    cannot tell (no ``__eq__``, NaN) counts as changed, which only costs a derivation."""
+    try:
+        return new is old or bool(new == old)
+    except Exception:
+        return False
+
+
 @dataclass(slots=True)
 class _Synced:
     """One source's live bookkeeping (guarded by its lock)."""
@@ -94,6 +103,9 @@ class _Synced:
     needs_full: bool = True
     # Whether it was healthy when the collectors of the sources using it last heard of it.
     told_ok: bool | None = None
+    # Whether its last successful sync changed its data (its readers' derivation is skipped
+    # otherwise, unless their last is an interval old: ages and "stuck" thresholds move).
+    changed: bool = True
     state: SourceState = field(default=None)  # type: ignore[assignment]
 
 
@@ -126,6 +138,7 @@ class Runner:
         self._lock = threading.Lock()
         self._running: set[str] = set()
         self._derive_locks = {name: threading.Lock() for name in settings.enabled}
+        self._derived_at: dict[str, float] = {}  # collector -> clock() of its last derivation
         registry = all_sources()
         enabled = [specs[name] for name in settings.enabled]
         self.sources: dict[str, _Synced] = {}
@@ -294,6 +307,7 @@ class Runner:
                 )
                 data = synced.source.full(ctx) if full else synced.source.delta(ctx, synced.data)
             except ServiceAbsent as exc:
+                synced.changed = not (synced.has_data and synced.ok and synced.absent)
                 synced.data, synced.has_data, synced.ok, synced.absent = None, True, True, True
                 synced.started, synced.finished, synced.error = start, self.clock(), ""
                 synced.consecutive_failures = 0
@@ -330,6 +344,8 @@ class Runner:
                     duration_seconds=round(state.last_duration or 0, 4),
                 )
                 return
+        kept = synced.has_data and synced.ok and not synced.absent
+        synced.changed = not (kept and _same(data, synced.data))
         synced.data, synced.has_data, synced.ok, synced.absent = data, True, True, False
         synced.started, synced.finished, synced.error = start, self.clock(), ""
         synced.consecutive_failures, synced.needs_full = 0, False
@@ -389,9 +405,36 @@ class Runner:
         10,000-project quota family at each catalog sync costs seconds of CPU)."""
         told = synced.told_ok == synced.ok
         synced.told_ok = synced.ok
+        duration = synced.state.last_duration or 0.0
         for name in self._dependents[synced.name]:
-            if name in synced.readers or not told:
-                self.derive(name, synced.state.last_duration or 0.0)
+            if not told:
+                self.derive(name, duration)
+            elif name in synced.readers:
+                if synced.changed or not synced.ok or self._due_derivation(name):
+                    self.derive(name, duration)
+                else:
+                    self._confirm(name, duration)
+
+    def _due_derivation(self, name: str) -> bool:
+        """Whether collector ``name`` must be derived even if its data did not change: it
+        failed or never ran, or its last derivation is an interval old (what a collector says
+        may depend on the time: ages, "stuck" thresholds)."""
+        state = self.store.states().get(name)
+        derived = self._derived_at.get(name)
+        return (
+            state is None
+            or not state.last_ok
+            or derived is None
+            or self.clock() - derived >= self.settings.collectors[name].settings.interval
+        )
+
+    def _confirm(self, name: str, sync_duration: float) -> None:
+        """The inputs of ``name`` synced unchanged: its families stand, now current."""
+        with self._derive_locks[name]:
+            parts = [self.sources[s] for s in self.specs[name].sources]
+            finished = min(p.finished or 0.0 for p in parts)
+            self.store.record_unchanged(name, finished=finished, duration=sync_duration)
+        get_logger(collector=name).debug("collector_run", ok=True, unchanged=True)
 
     def derive(self, name: str, sync_duration: float = 0.0) -> CollectorState | None:
         """Collector ``name`` from the model as it is now; None while a source it reads has
@@ -422,6 +465,7 @@ class Runner:
                 )
                 log.info("collector_run", ok=True, skipped=True, absent_source=absent.name)
                 return state
+            self._derived_at[name] = self.clock()
             model = Model({p.name: p.data for p in parts if not p.absent})
             try:
                 result = spec.fn(model, self.settings.collectors[name].settings)

@@ -117,6 +117,21 @@ class SnapshotStore:
             listener()
         return new
 
+    def record_unchanged(self, name: str, *, finished: float, duration: float) -> CollectorState:
+        """The sources it reads synced and their data is as it was: the families stand, now
+        known to be current as of ``finished``."""
+        with self._lock:
+            old = self._states[name]
+            new = replace(
+                old,
+                runs=old.runs + 1,
+                last_duration=duration,
+                last_run=finished,
+                last_success=finished,
+            )
+            self._states[name] = new
+            return new
+
     def record_failure(
         self, name: str, error: str, *, finished: float, duration: float
     ) -> CollectorState:

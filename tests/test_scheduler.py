@@ -238,3 +238,34 @@ def test_a_full_sync_may_outlast_the_interval(harness, cloud: DemoCloud):
     state = h.store.sources()["resource_providers"]
     assert state.last_ok, state.last_error
     assert state.last_duration > 1
+
+
+def test_unchanged_data_is_not_derived_again_until_an_interval_passes(harness, cloud: DemoCloud):
+    """Deriving 100,000 quota series again from data that did not change is CPU for nothing:
+    the families stand and their data age moves on. What may depend on the time (ages,
+    "stuck" thresholds) is derived again once an interval has passed."""
+    with freeze_time("2026-11-25 10:00:00") as clock:
+        h = harness()
+        h.run("compute_flavors")
+        first = h.store.states()["compute_flavors"]
+        clock.tick(200)
+        h.runner.sync("flavors", scheduled=True)
+        same = h.store.states()["compute_flavors"]
+        assert same.families is first.families  # not derived again...
+        assert same.runs == first.runs + 1
+        assert same.last_success == first.last_success + 200  # ...but known current
+        clock.tick(1)
+        h.runner.resync("flavors")
+        h.runner.sync("flavors")  # a full read, same data, less than an interval since
+        assert h.store.states()["compute_flavors"].families is first.families
+        cloud.flavors[0].vcpus += 1
+        h.runner.sync("flavors")
+        changed = h.store.states()["compute_flavors"]
+        assert changed.families is not first.families
+        assert h.value("openstack_compute_flavor_vcpus", flavor_id=cloud.flavors[0].id) == (
+            cloud.flavors[0].vcpus
+        )
+        clock.tick(300)
+        h.runner.sync("flavors", scheduled=True)
+        # Unchanged, but the last derivation is an interval old: derived again.
+        assert h.store.states()["compute_flavors"].families is not changed.families
