@@ -4,9 +4,10 @@ killed ones at any age; ages from updated_at (freezegun); gone once the image mo
 import pytest
 from freezegun import freeze_time
 
-from exporter.collectors.image_problems import classify
+from exporter.collectors.image_problems import PROBLEMS, classify
 from exporter.demo import DemoCloud
 from exporter.sources.images import Image
+from exporter.web.remedies import remedy_for
 
 NOW = "2026-11-25 12:00:00"
 T = 1795608000.0  # NOW as unix time
@@ -91,3 +92,11 @@ def test_classify():
         "stuck_importing",
         "importing to ceph; failed to import to archive",
     )
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+def test_every_problem_has_a_remedy(problem):
+    remedy = remedy_for("image", problem)
+    assert remedy is not None
+    assert remedy.inspect
+    assert remedy.undo
