@@ -219,6 +219,8 @@ OPTION_RULES: Mapping[str, Rule] = {
     "verify_resize": _THRESHOLD,
     "shutoff": _THRESHOLD,
     "stuck": _THRESHOLD,
+    # image_problems: how long an image may stay queued without data.
+    "queued": _THRESHOLD,
 }
 
 

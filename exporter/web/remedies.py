@@ -119,6 +119,36 @@ REMEDIES: dict[tuple[str, str], Remedy] = {
         ("openstack router set --external-gateway NETWORK {ID}",),
         "NETWORK: the external network the project's floating IPs come from.",
     ),
+    ("image", "stuck_saving"): Remedy(
+        ("openstack image show {ID} -c status -c updated_at -c owner -c properties",),
+        ("openstack image delete {ID}",),
+        "The glance-api worker receiving the upload died (its log says why). Glance has no "
+        "status reset: delete the image with its owner, who uploads it again.",
+    ),
+    ("image", "stuck_uploading"): Remedy(
+        ("openstack image show {ID} -c status -c updated_at -c owner -c properties",),
+        ("openstack image delete {ID}",),
+        "Data staged for an import that never came; deleting the image also frees the staging "
+        "area of the glance-api host that holds it. Ask the owner first.",
+    ),
+    ("image", "stuck_importing"): Remedy(
+        ("openstack image show {ID} -c status -c updated_at -c owner -c properties",),
+        ("openstack image delete {ID}",),
+        "The import task died (a glance-api restart mid-import, a failed conversion: its log "
+        "says which). The owner can start the import again, which takes over the stale lock, "
+        "or delete the image.",
+    ),
+    ("image", "stuck_queued"): Remedy(
+        ("openstack image show {ID} -c status -c updated_at -c owner -c properties",),
+        ("openstack image delete {ID}",),
+        "An image record never given data; it counts against the owner's image quota. Ask the "
+        "owner, then delete it.",
+    ),
+    ("image", "killed"): Remedy(
+        ("openstack image show {ID} -c status -c updated_at -c owner -c properties",),
+        ("openstack image delete {ID}",),
+        "An upload that failed under an older Glance: nothing revives it.",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")
