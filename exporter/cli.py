@@ -22,7 +22,7 @@ from exporter import __version__
 from exporter import logs as logs_mod
 from exporter.clouds import cloud_region, resolve, secrets_of, system_region
 from exporter.config import ConfigInvalid, Settings, build, load_file
-from exporter.contract import CollectorSpec, access_rules, all_collectors
+from exporter.contract import CollectorSpec, access_rules, all_collectors, policy_overrides
 from exporter.scheduler import Runner, build_scheduler
 from exporter.scheduler import stop as stop_scheduler
 from exporter.server import App, build_registry, parse_listen_address
@@ -235,8 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             report_invalid(exc.problems)
             return EXIT_CONFIG
         if args.print_access_rules:
-            rules = access_rules(specs[name] for name in settings.enabled)
-            sys.stdout.write(json.dumps(rules, indent=1) + "\n")
+            enabled = [specs[name] for name in settings.enabled]
+            sys.stdout.write(json.dumps(access_rules(enabled), indent=1) + "\n")
+            # Not JSON, so not on stdout (it goes to --access-rules as is): what the rules
+            # cannot grant because the service's default policy denies it even to admin.
+            _print_policy_overrides(policy_overrides(enabled))
             return 0
         logs_mod.register_secrets(secrets_of(region) + (secrets_of(system) if system else []))
         store = SnapshotStore()
@@ -247,6 +250,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if demo is not None:
             demo.stop()
+
+
+def _print_policy_overrides(overrides: Sequence[tuple[str, str]]) -> None:
+    if not overrides:
+        return
+    sys.stderr.write(
+        "openstack-admin-exporter: the default policy of these services denies some of these "
+        "reads even to admin; add to each one's policy.yaml:\n"
+        + "".join(f"  {service}: {line}\n" for service, line in overrides)
+    )
 
 
 def _start_demo(hosts: int) -> tuple[DemoServer, Path]:

@@ -171,6 +171,10 @@ class Source(Generic[D]):
     services: ClassVar[tuple[str, ...]] = ()
     # Every (service type, path) GET the source makes, for application-credential access rules.
     access: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # (service type, policy.yaml line) the service needs beyond its default policy for these
+    # GETs to be allowed (Heat denies its all-projects stack list to everybody by default):
+    # printed with the access rules, which cannot grant what the policy denies.
+    policy: ClassVar[tuple[tuple[str, str], ...]] = ()
     # Option name -> default, configurable under ``sources.<name>``.
     options: ClassVar[Mapping[str, Any]] = {}
     # Default seconds between full resyncs; 0 means every sync is a full one.
@@ -263,3 +267,10 @@ def access_rules(specs: Iterable[CollectorSpec]) -> list[dict[str, str]]:
     pairs = {pair for name in sources_of(specs) for pair in registry[name].access}
     pairs |= {(svc, path) for svc, _ in pairs for path in DISCOVERY.get(svc, ())}
     return [{"service": svc, "method": "GET", "path": path} for svc, path in sorted(pairs)]
+
+
+def policy_overrides(specs: Iterable[CollectorSpec]) -> list[tuple[str, str]]:
+    """The (service type, policy.yaml line) pairs the sources of these collectors need beyond
+    the services' default policies."""
+    registry = all_sources()
+    return sorted({pair for name in sources_of(specs) for pair in registry[name].policy})

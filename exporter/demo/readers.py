@@ -17,6 +17,7 @@ SERVICE_ROOT = {
     "network": "/network",
     "identity": "/identity",
     "image": "/image",
+    "orchestration": "/heat-api",
 }
 
 

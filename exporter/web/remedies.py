@@ -149,6 +149,28 @@ REMEDIES: dict[tuple[str, str], Remedy] = {
         ("openstack image delete {ID}",),
         "An upload that failed under an older Glance: nothing revives it.",
     ),
+    ("stack", "stuck_*"): Remedy(
+        ("openstack stack show {ID}", "openstack stack event list {ID} --nested-depth 2"),
+        (
+            "openstack stack cancel --no-rollback {ID}",
+            "heat-manage reset_stack_status {ID}",
+            "openstack stack delete {ID}",
+        ),
+        "The engine running it died or lost it: cancel; if it stays in progress, reset it on a "
+        "controller with the heat-engines stopped, then retry or delete with the owner.",
+    ),
+    ("stack", "delete_failed"): Remedy(
+        ("openstack stack failures list --long {ID}",),
+        ("openstack stack delete {ID}",),
+        "Its resources stay behind: remove what the reason names as blocking (a port in use, an "
+        "attached volume), then delete again.",
+    ),
+    ("stack", "*_failed"): Remedy(
+        ("openstack stack failures list --long {ID}", "openstack stack show {ID}"),
+        ("openstack stack update --existing {ID}", "openstack stack delete {ID}"),
+        "Usually the owner's template, image or quota: fix what the reason names, then retry "
+        "or delete with the owner.",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")

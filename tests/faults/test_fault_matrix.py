@@ -25,7 +25,15 @@ from exporter.server import _Families
 
 from ..conftest import Harness
 
-PREFIXES = ["/compute", "/placement", "/volume", "/network", "/identity/v3/projects", "/image"]
+PREFIXES = [
+    "/compute",
+    "/placement",
+    "/volume",
+    "/network",
+    "/identity/v3/projects",
+    "/image",
+    "/heat-api",
+]
 SPECS = all_collectors()
 
 

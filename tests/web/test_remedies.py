@@ -59,6 +59,9 @@ def test_a_hostile_id_is_shell_quoted():
         ("floating_ip", "floating_ip_unassociated"),
         ("port", "port_down_on_active_server"),
         ("router", "router_without_gateway"),
+        ("stack", "create_failed"),
+        ("stack", "delete_failed"),
+        ("stack", "stuck_update"),
     ],
 )
 def test_every_problem_the_collectors_report_has_a_remedy(kind, problem):
@@ -71,3 +74,10 @@ def test_every_problem_the_collectors_report_has_a_remedy(kind, problem):
 def test_unknown_problem_has_no_commands():
     f = Finding("server", "x", "p", "something_new", "?", None)
     assert commands(f) == {"inspect": [], "undo": [], "note": ""}
+
+
+def test_a_failed_delete_is_not_retried_as_an_update():
+    f = Finding("stack", "s-1", "p", "delete_failed", "DELETE_FAILED", None)
+    assert commands(f)["undo"] == ["openstack stack delete s-1"]
+    f = Finding("stack", "s-1", "p", "rollback_failed", "ROLLBACK_FAILED", None)
+    assert "openstack stack update --existing s-1" in commands(f)["undo"]

@@ -12,7 +12,15 @@ import pkgutil
 
 from exporter.demo.routes import CATALOG
 
-MODULES = ("identity", "compute", "placement", "block_storage", "network", "image")
+MODULES = (
+    "identity",
+    "compute",
+    "placement",
+    "block_storage",
+    "network",
+    "image",
+    "orchestration",
+)
 
 for _name in MODULES:
     importlib.import_module(f"{__name__}.{_name}")

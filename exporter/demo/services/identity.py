@@ -71,9 +71,12 @@ SERVICE = offer(
 
 def token(cloud: DemoCloud, base: str, system: bool = False) -> dict[str, Any]:
     now = time.time()
+    project = cloud.project_id.replace("-", "")
     catalog = []
     for stype in cloud.services:
-        name, path = CATALOG[stype].name, CATALOG[stype].endpoint
+        # Keystone fills in the token's project where an endpoint names it (Heat's does).
+        name = CATALOG[stype].name
+        path = CATALOG[stype].endpoint.replace("%(tenant_id)s", project)
         catalog.append(
             {
                 "endpoints": [
@@ -98,7 +101,7 @@ def token(cloud: DemoCloud, base: str, system: bool = False) -> dict[str, Any]:
         else {
             "project": {
                 "domain": {"id": "default", "name": "Default"},
-                "id": cloud.project_id.replace("-", ""),
+                "id": project,
                 "name": "admin",
             },
             "is_domain": False,
