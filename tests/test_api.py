@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from exporter.api import ApiError, FairSemaphore, ServiceSlots
+from exporter.api import Api, ApiError, FairSemaphore, ServiceSlots
 
 
 def wait_until(predicate, timeout: float = 5.0) -> None:
@@ -76,3 +76,34 @@ def test_slots_are_per_service_and_a_full_service_fails_at_the_deadline():
             pass
     with slots.slot("compute", "/os-services", 0):
         pass
+
+
+class _Recorded:
+    """A connection whose one proxy answers every GET with ``{"zones": []}`` and keeps what it
+    was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[dict] = []
+        self.session = self
+
+    def get_token(self) -> str:
+        return "token"
+
+    @property
+    def dns(self) -> _Recorded:
+        return self
+
+    def get(self, path: str, **kwargs):
+        self.asked.append(kwargs)
+        return type("Answer", (), {"status_code": 200, "json": lambda _: {"zones": []}})()
+
+
+def test_a_read_may_send_headers_and_always_asks_for_json():
+    conn = _Recorded()
+    api = Api(conn, api_timeout=1, deadline=time.monotonic() + 5)  # type: ignore[arg-type]
+    assert api.get("dns", "/zones", "zones", headers={"X-Auth-All-Projects": "true"}) == []
+    assert api.get("dns", "/zones", "zones", headers={"Accept": "text/dns"}) == []
+    assert [a["headers"] for a in conn.asked] == [
+        {"X-Auth-All-Projects": "true", "Accept": "application/json"},
+        {"Accept": "application/json"},
+    ]
