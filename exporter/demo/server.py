@@ -150,7 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
             return 401, _error(401, "The request you have made requires authentication."), {}
         if method != "GET" or _service_of(path) not in cloud.services:
             raise KeyError(path)
-        ctx = Request(cloud, base, self._microversion(path), query)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        ctx = Request(cloud, base, self._microversion(path), query, headers)
         for pattern, handler in ROUTES:
             match = pattern.fullmatch(path)
             if match:
