@@ -209,6 +209,8 @@ OPTION_RULES: Mapping[str, Rule] = {
     "verify_resize": _THRESHOLD,
     "shutoff": _THRESHOLD,
     "stuck": _THRESHOLD,
+    # dns_services: how old a heartbeat may be for a service to count as up.
+    "heartbeat_max_age": _THRESHOLD,
 }
 
 
