@@ -47,8 +47,8 @@ def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
 def zone_family(zones: Iterable[Zone]) -> Metric:
     fam = GaugeMetricFamily(
         "openstack_dns_zones",
-        "Designate zones of all projects by status and the action it belongs to (Designate "
-        "zones; collected in background).",
+        "Designate zones of all projects by status and action, the operation a PENDING or "
+        "ERROR zone was doing (Designate zones; collected in background).",
         labels=["status", "action"],
     )
     counts: Counter[tuple[str, str]] = Counter({pair: 0 for pair in KNOWN})
