@@ -59,6 +59,8 @@ def test_a_hostile_id_is_shell_quoted():
         ("floating_ip", "floating_ip_unassociated"),
         ("port", "port_down_on_active_server"),
         ("router", "router_without_gateway"),
+        ("dns_zone", "error"),
+        ("dns_zone", "stuck_pending"),
     ],
 )
 def test_every_problem_the_collectors_report_has_a_remedy(kind, problem):
