@@ -25,7 +25,7 @@ from exporter.server import _Families
 
 from ..conftest import Harness
 
-PREFIXES = ["/compute", "/placement", "/volume", "/network", "/identity/v3/projects"]
+PREFIXES = ["/compute", "/placement", "/volume", "/network", "/identity/v3/projects", "/dns"]
 SPECS = all_collectors()
 
 
@@ -91,6 +91,12 @@ def matrix(harness: Callable[..., Harness]) -> Callable[..., Matrix]:
         # No rate limit on the per-project quota calls: the demo cloud is not production.
         sources = data.setdefault("sources", {})
         sources.setdefault("quota_limits", {})["max_rate"] = 0
+        sources.setdefault("dns_quota_limits", {})["max_rate"] = 0
+        # Every collector, the opt-in ones (dns_quota_limits) included: a fault must fail
+        # exactly the readers its access rules name, whichever are enabled by default.
+        collectors = data.setdefault("collectors", {})
+        for name in SPECS:
+            collectors.setdefault(name, {}).setdefault("enabled", True)
         return Matrix(harness(**data))
 
     return factory
