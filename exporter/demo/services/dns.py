@@ -73,7 +73,7 @@ class DnsState:
     def seed(self, rng: Random, hosts: int, projects: int) -> None:
         """Designate on two or three controllers, one worker killed (its status still UP, as
         Designate keeps it until the producer's hourly check) and one mdns marked DOWN; two to
-        three zones for every sixth project (833 at 2,000 projects: one page of 1,000), a few
+        three zones for every sixth project (842 at 2,000 projects: one page of 1,000), a few
         in ERROR or stuck PENDING; one project at its zone quota."""
         now = self.now()
 
