@@ -177,7 +177,7 @@ class Api:
 
     def get(self, service: str, path: str, key: str, kind: type = list, **query: Any) -> Any:
         """``body[key]`` of a checked answer; ``kind`` is the type it must have; ``query``
-        takes ``body``'s keywords (``params``, ``microversion``)."""
+        takes ``body``'s keywords (``params``, ``microversion``, ``headers``)."""
         return self.body(service, path, key, kind, **query)[key]
 
     def body(
@@ -189,9 +189,12 @@ class Api:
         *,
         params: Mapping[str, Any] | None = None,
         microversion: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """The whole checked body (for bodies that carry links or generations beside ``key``)."""
-        response = self._send(service, path, params, microversion)
+        """The whole checked body (for bodies that carry links or generations beside ``key``).
+        ``headers`` are sent besides ours: APIs that scope a read by header (Designate's
+        ``X-Auth-All-Projects``) rather than by query."""
+        response = self._send(service, path, params, microversion, headers)
         try:
             body = response.json()
         except ValueError:
@@ -300,6 +303,7 @@ class Api:
         path: str,
         params: Mapping[str, Any] | None,
         microversion: str | None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         proxy = self._proxy(service)
         retried_transient = retried_auth = False
@@ -318,7 +322,7 @@ class Api:
                         raise_exc=False,
                         connect_retries=0,
                         timeout=timeout,
-                        headers={"Accept": "application/json"},
+                        headers={**(headers or {}), "Accept": "application/json"},
                     )
                 except (ksa_exc.ConnectTimeout, ksa_exc.ConnectFailure) as exc:
                     # keystoneauth reports a read time-out as ConnectTimeout too.

@@ -221,6 +221,8 @@ OPTION_RULES: Mapping[str, Rule] = {
     "stuck": _THRESHOLD,
     # image_problems: how long an image may stay queued without data.
     "queued": _THRESHOLD,
+    # dns_services: how old a heartbeat may be for a service to count as up.
+    "heartbeat_max_age": _THRESHOLD,
 }
 
 

@@ -87,3 +87,34 @@ def test_system_scoped_tells_the_token_scope(make_settings):
     system = Api(connect(system_region(settings)), api_timeout=5, deadline=time.monotonic() + 10)
     assert not project.system_scoped()
     assert system.system_scoped()
+
+
+class _Recorded:
+    """A connection whose one proxy answers every GET with ``{"zones": []}`` and keeps what it
+    was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[dict] = []
+        self.session = self
+
+    def get_token(self) -> str:
+        return "token"
+
+    @property
+    def dns(self) -> _Recorded:
+        return self
+
+    def get(self, path: str, **kwargs):
+        self.asked.append(kwargs)
+        return type("Answer", (), {"status_code": 200, "json": lambda _: {"zones": []}})()
+
+
+def test_a_read_may_send_headers_and_always_asks_for_json():
+    conn = _Recorded()
+    api = Api(conn, api_timeout=1, deadline=time.monotonic() + 5)  # type: ignore[arg-type]
+    assert api.get("dns", "/zones", "zones", headers={"X-Auth-All-Projects": "true"}) == []
+    assert api.get("dns", "/zones", "zones", headers={"Accept": "text/dns"}) == []
+    assert [a["headers"] for a in conn.asked] == [
+        {"X-Auth-All-Projects": "true", "Accept": "application/json"},
+        {"Accept": "application/json"},
+    ]

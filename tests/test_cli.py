@@ -309,21 +309,26 @@ def test_daemon_survives_keystone_unreachable(tmp_path):
     )
     port = _free_port()
     env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(clouds)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "exporter",
-            "--os-cloud",
-            "down",
-            "--web.listen-address",
-            f"127.0.0.1:{port}",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # The log goes to a file, not a pipe nobody drains until the end: with Keystone down,
+    # every source and collector logs its failure at once, more than a pipe's 64 KiB, and a
+    # daemon blocked writing its log never becomes ready.
+    log = tmp_path / "daemon.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "exporter",
+                "--os-cloud",
+                "down",
+                "--web.listen-address",
+                f"127.0.0.1:{port}",
+            ],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         deadline = time.monotonic() + 30
         body = ""
@@ -339,24 +344,8 @@ def test_daemon_survives_keystone_unreachable(tmp_path):
         assert proc.poll() is None, "the daemon died"
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
+        proc.wait(timeout=15)
+    logged = log.read_text()
     assert proc.returncode == 0
-    assert "collector_run" in err
-    assert "never-logged-secret" not in out + err + body
-
-
-def test_system_cloud_problems_named_with_the_cloud_ones(tmp_path, capsys):
-    clouds = tmp_path / "clouds.yaml"
-    clouds.write_text("clouds:\n  alpha:\n    auth: {auth_url: 'http://127.0.0.1:1/v3'}\n")
-    config = write(tmp_path, f"cloud: gamma\nsystem_cloud: delta\nclouds_file: {clouds}\n")
-    assert_refused(
-        capsys,
-        ["--config.file", config, "--once"],
-        "cloud 'gamma': ",
-        "cloud 'delta': ",
-    )
-
-
-def test_system_cloud_must_name_an_entry(tmp_path, capsys):
-    config = write(tmp_path, "cloud: demo\nsystem_cloud: [1]\n")
-    assert_refused(capsys, ["--config.file", config, "--once"], "'system_cloud' must be a string")
+    assert "collector_run" in logged
+    assert "never-logged-secret" not in logged + body

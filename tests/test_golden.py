@@ -45,7 +45,11 @@ def test_every_collector_has_a_golden_file(collectors):
 
 def test_expositions_match_the_golden_files(harness, cloud: DemoCloud, demo, collectors):
     with freeze_time(NOW):
-        h = harness(sources={"quota_limits": {"max_rate": 0}})
+        # Every collector, the opt-in ones (dns_quota_limits) included.
+        h = harness(
+            sources={"quota_limits": {"max_rate": 0}, "dns_quota_limits": {"max_rate": 0}},
+            collectors={name: {"enabled": True} for name in collectors},
+        )
         h.run()
     states = h.store.states()
     mismatched = []

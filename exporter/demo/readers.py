@@ -18,6 +18,7 @@ SERVICE_ROOT = {
     "identity": "/identity",
     "image": "/image",
     "orchestration": "/heat-api",
+    "dns": "/dns",
 }
 
 

@@ -8,8 +8,8 @@ its catalog entry with ``offer``; the server only reads ``ROUTES`` and ``CATALOG
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,10 +27,15 @@ class Request:
     microversion: tuple[int, int]
     query: dict[str, list[str]]
     system: bool = False  # whether the caller's token is scoped to the system, not a project
+    # Request headers by lower-case name: Designate scopes a read by header, not by query.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
         return values[-1] if values else default
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
 
 
 ROUTES: list[tuple[re.Pattern[str], Callable[..., Result]]] = []

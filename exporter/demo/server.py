@@ -150,12 +150,14 @@ class _Handler(BaseHTTPRequestHandler):
             return 401, _error(401, "The request you have made requires authentication."), {}
         if method != "GET" or _service_of(path) not in cloud.services:
             raise KeyError(path)
+        headers = {k.lower(): v for k, v in self.headers.items()}
         ctx = Request(
             cloud,
             base,
             self._microversion(path),
             query,
             system=self.headers.get("X-Auth-Token") in cloud.system_tokens,
+            headers=headers,
         )
         for pattern, handler in ROUTES:
             match = pattern.fullmatch(path)

@@ -171,6 +171,26 @@ REMEDIES: dict[tuple[str, str], Remedy] = {
         "Usually the owner's template, image or quota: fix what the reason names, then retry "
         "or delete with the owner.",
     ),
+    ("dns_zone", "error"): Remedy(
+        ("openstack zone show --all-projects {ID}", "openstack dns service list"),
+        (
+            "openstack zone set --all-projects --ttl TTL {ID}",
+            "openstack zone abandon --all-projects {ID}",
+            "openstack zone delete --all-projects {ID}",
+        ),
+        "Fix the pool's DNS servers first: Designate retries ERROR zones every 2 minutes. "
+        "Setting the TTL (its current one) pushes the zone again; abandon only a zone whose "
+        "delete failed and that the servers no longer hold (it leaves Designate only).",
+    ),
+    ("dns_zone", "stuck_pending"): Remedy(
+        ("openstack zone show --all-projects {ID}", "openstack dns service list"),
+        (
+            "openstack zone set --all-projects --ttl TTL {ID}",
+            "openstack zone abandon --all-projects {ID}",
+        ),
+        "A zone stuck PENDING usually means a dead worker or mdns, or DNS servers out of "
+        "reach: bring them back and it goes ACTIVE by itself.",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")

@@ -33,6 +33,7 @@ PREFIXES = [
     "/identity/v3/projects",
     "/image",
     "/heat-api",
+    "/dns",
 ]
 SPECS = all_collectors()
 
@@ -99,6 +100,12 @@ def matrix(harness: Callable[..., Harness]) -> Callable[..., Matrix]:
         # No rate limit on the per-project quota calls: the demo cloud is not production.
         sources = data.setdefault("sources", {})
         sources.setdefault("quota_limits", {})["max_rate"] = 0
+        sources.setdefault("dns_quota_limits", {})["max_rate"] = 0
+        # Every collector, the opt-in ones (dns_quota_limits) included: a fault must fail
+        # exactly the readers its access rules name, whichever are enabled by default.
+        collectors = data.setdefault("collectors", {})
+        for name in SPECS:
+            collectors.setdefault(name, {}).setdefault("enabled", True)
         return Matrix(harness(**data))
 
     return factory

@@ -62,6 +62,8 @@ def test_a_hostile_id_is_shell_quoted():
         ("stack", "create_failed"),
         ("stack", "delete_failed"),
         ("stack", "stuck_update"),
+        ("dns_zone", "error"),
+        ("dns_zone", "stuck_pending"),
     ],
 )
 def test_every_problem_the_collectors_report_has_a_remedy(kind, problem):

@@ -20,6 +20,7 @@ MODULES = (
     "network",
     "image",
     "orchestration",
+    "dns",
 )
 
 for _name in MODULES:
