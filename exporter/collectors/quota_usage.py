@@ -6,13 +6,18 @@ The figures the quota APIs report as in_use, counted without a per-project call:
 - block storage: volumes, snapshots and backups of all projects (volumes, gigabytes — volumes
   plus snapshots, as Cinder counts them unless no_snapshot_gb_quota is set — snapshots, backups,
   backup_gigabytes, and the per-volume-type variants);
-- network: networks, subnets, ports, routers, floating IPs, security groups and rules.
-Tests compare them with the quota APIs' in_use on the demo cloud. Block storage and network are
-counted where the cloud deploys them (their sources are optional).
+- network: networks, subnets, ports, routers, floating IPs, security groups and rules;
+- load balancer: load balancers, listeners, pools; members and health monitors from the pools
+  listing (a pool lists its members' IDs and its one health monitor's), L7 policies from the
+  listeners listing (each lists its policies' IDs). Octavia has no usage API: its in_use
+  counters (objects not yet deleted) are compared with the demo cloud's own count. L7 rules
+  are not counted (that needs every policy's rules), so they have a limit and no usage series.
+Tests compare them with the quota APIs' in_use on the demo cloud. Block storage, network and
+load balancers are counted where the cloud deploys them (their sources are optional).
 
 No API call of its own: it reads the projects, servers, server_groups, flavors, volumes,
-snapshots, backups and the Neutron sources (their docstrings state their cost; servers and
-volumes follow deltas).
+snapshots, backups, the Neutron and the Octavia sources (their docstrings state their cost;
+servers and volumes follow deltas).
 
     openstack_quota_in_use{project_id="…",resource="cores",service_type="compute"} 16.0
 """
@@ -31,6 +36,9 @@ from exporter.sources._neutron import RecordSource
 from exporter.sources.backups import Backups
 from exporter.sources.flavors import Flavors
 from exporter.sources.floating_ips import FloatingIps
+from exporter.sources.load_balancer_listeners import LoadBalancerListeners
+from exporter.sources.load_balancer_pools import LoadBalancerPools
+from exporter.sources.load_balancers import LoadBalancers
 from exporter.sources.networks import Networks
 from exporter.sources.ports import Ports
 from exporter.sources.projects import PROJECT_OPTIONS, Projects, select_projects
@@ -54,6 +62,7 @@ NETWORK = (
     "security_group",
     "security_group_rule",
 )
+LOAD_BALANCER = ("loadbalancer", "listener", "pool", "member", "healthmonitor", "l7policy")
 Usage = Counter[tuple[str, str, str]]
 
 
@@ -74,6 +83,9 @@ Usage = Counter[tuple[str, str, str]]
         FloatingIps,
         SecurityGroups,
         SecurityGroupRules,
+        LoadBalancers,
+        LoadBalancerListeners,
+        LoadBalancerPools,
     ),
 )
 def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
@@ -89,6 +101,9 @@ def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
     if model.get(Networks) is not None:
         usage.update(network_usage(model))
         resources["network"] = list(NETWORK)
+    if model.get(LoadBalancers) is not None:
+        usage.update(load_balancer_usage(model))
+        resources["load_balancer"] = list(LOAD_BALANCER)
     return [usage_family(usage, projects, resources)]
 
 
@@ -152,6 +167,20 @@ def network_usage(model: Model) -> Usage:
     for resource, per_project in counts.items():
         for pid, n in (per_project or {}).items():
             out[(pid, "network", resource)] += n
+    return out
+
+
+def load_balancer_usage(model: Model) -> Usage:
+    out: Usage = Counter()
+    for lb in model.get(LoadBalancers) or ():
+        out[(lb.project_id, "load_balancer", "loadbalancer")] += 1
+    for listener in model.get(LoadBalancerListeners) or ():
+        out[(listener.project_id, "load_balancer", "listener")] += 1
+        out[(listener.project_id, "load_balancer", "l7policy")] += listener.l7policies
+    for pool in model.get(LoadBalancerPools) or ():
+        out[(pool.project_id, "load_balancer", "pool")] += 1
+        out[(pool.project_id, "load_balancer", "member")] += len(pool.member_ids)
+        out[(pool.project_id, "load_balancer", "healthmonitor")] += bool(pool.healthmonitor_id)
     return out
 
 

@@ -19,6 +19,7 @@ SERVICE_ROOT = {
     "image": "/image",
     "orchestration": "/heat-api",
     "dns": "/dns",
+    "load-balancer": "/load-balancer",
 }
 
 

@@ -1,4 +1,4 @@
-"""Quota limits per project and resource: compute, block storage and network.
+"""Quota limits per project and resource: compute, block storage, network and load balancer.
 
 Full sync only (quota APIs have no delta; limits change rarely, so the source syncs on its
 readers' long interval), for the P projects its readers select (the union of their
@@ -7,8 +7,10 @@ selections):
   without counting usage);
 - block storage: P calls (``GET /os-quota-sets/{project}`` under the token's own project);
 - network: 2 calls whatever P (``GET /quotas`` lists only projects whose quota differs from
-  the defaults, ``GET /quotas/{project}/default`` gives the defaults).
-So 2P + 2 calls, 20,002 for 10,000 projects (the project list is the projects source's). The
+  the defaults, ``GET /quotas/{project}/default`` gives the defaults);
+- load balancer: 2 calls whatever P (``GET /v2.0/lbaas/quotas`` with every project's quota
+  record, ``GET /v2.0/lbaas/quotas/defaults``; see ``_octavia_quotas``).
+So 2P + 4 calls, 20,004 for 10,000 projects (the project list is the projects source's). The
 per-project calls run ``parallel`` at a time and at most ``max_rate`` a second (default 10: a
 10,000-project sync takes about 33 minutes, inside the default 1-hour interval; 0: no limit).
 A service missing from the catalog is skipped. Every sync re-reads everything: a changed limit
@@ -28,6 +30,7 @@ from typing import Any, ClassVar
 
 from exporter.api import Api, ApiError, CatalogEndpoint
 from exporter.contract import Source, SyncContext
+from exporter.sources import _octavia_quotas
 from exporter.sources._diff import changed
 from exporter.sources.block_storage_services import SERVICE_TYPES as VOLUME_TYPES
 from exporter.sources.projects import ProjectSet, select_projects
@@ -40,7 +43,7 @@ NOVA_QUOTA_MICROVERSION = "2.57"
 @dataclass(frozen=True, slots=True)
 class QuotaLimitSet:
     # Project ID -> its limits as (service_type, resource, limit), sorted; +Inf when unlimited.
-    # service_type is the SDK proxy name: compute, block_storage, network.
+    # service_type is the SDK proxy name: compute, block_storage, network, load_balancer.
     projects: Mapping[str, tuple[tuple[str, str, float], ...]]
 
 
@@ -51,6 +54,8 @@ class QuotaLimits(Source[QuotaLimitSet]):
         ("block-storage", "/v3/*/os-quota-sets/*"),
         ("network", "/v2.0/quotas"),
         ("network", "/v2.0/quotas/*/default"),
+        ("load-balancer", "/v2.0/lbaas/quotas"),
+        ("load-balancer", "/v2.0/lbaas/quotas/defaults"),
     )
     options: ClassVar[Mapping[str, Any]] = {"parallel": 4, "max_rate": 10.0}
     uses = ("catalog", "projects")
@@ -93,6 +98,9 @@ class QuotaLimits(Source[QuotaLimitSet]):
         if "network" in present:
             for (pid, resource), value in network_limits(api, ids).items():
                 limits[pid][("network", resource)] = value
+        if "load-balancer" in present:
+            for (pid, resource), value in _octavia_quotas.limits(api, ids).items():
+                limits[pid][("load_balancer", resource)] = value
         out = QuotaLimitSet(
             {
                 pid: tuple((svc, res, value) for (svc, res), value in sorted(found.items()))

@@ -191,6 +191,45 @@ REMEDIES: dict[tuple[str, str], Remedy] = {
         "A zone stuck PENDING usually means a dead worker or mdns, or DNS servers out of "
         "reach: bring them back and it goes ACTIVE by itself.",
     ),
+    ("load_balancer", "error"): Remedy(
+        (
+            "openstack loadbalancer show {ID}",
+            "openstack loadbalancer status show {ID}",
+            "openstack loadbalancer amphora list --loadbalancer {ID}",
+        ),
+        ("openstack loadbalancer failover {ID}", "openstack loadbalancer delete --cascade {ID}"),
+        "Read the octavia-worker log for the ID and fix the cause first; a failover rebuilds "
+        "its amphorae and returns it to ACTIVE.",
+    ),
+    ("load_balancer", "stuck_pending_*"): Remedy(
+        (
+            "openstack loadbalancer show {ID} -c provisioning_status -c updated_at",
+            "openstack loadbalancer amphora list --loadbalancer {ID}",
+        ),
+        ("openstack loadbalancer failover {ID}", "openstack loadbalancer delete --cascade {ID}"),
+        "Octavia refuses every change while it is PENDING: unless a restarted worker resumes "
+        "the flow (jobboard), first mark it ERROR in Octavia's database (UPDATE load_balancer "
+        "SET provisioning_status='ERROR' WHERE id='ID';).",
+    ),
+    ("amphora", "error"): Remedy(
+        ("openstack loadbalancer amphora show {ID}", "openstack server show COMPUTE_ID"),
+        (
+            "openstack loadbalancer amphora failover {ID}",
+            "openstack loadbalancer amphora delete {ID}",
+        ),
+        "COMPUTE_ID is the compute ID in the detail (a server of Octavia's service project). "
+        "Fix the cause (image, flavor, management network) before the failover; delete only "
+        "a spare (no load balancer).",
+    ),
+    ("amphora", "failover_stopped"): Remedy(
+        (
+            "openstack loadbalancer amphora show {ID}",
+            "openstack loadbalancer amphora list --status FAILOVER_STOPPED",
+        ),
+        ("openstack loadbalancer amphora failover {ID}",),
+        "Octavia stopped failing amphorae over (failover_threshold): fix the outage "
+        "underneath first.",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")

@@ -8,12 +8,12 @@ from exporter.sources.endpoints import ENDPOINT_OPTIONS, Probe, select
 PUB = {"interface": "public", "region_id": "RegionOne"}
 
 
-def test_every_public_endpoint_probed(harness, demo):
+def test_every_public_endpoint_probed(harness, demo, cloud: DemoCloud):
     h = harness()
     h.run("api_endpoints")
     types = {s["service_type"] for s in h.series("openstack_api_endpoint_up")}
-    # One per service the demo's catalog offers (identity, compute, ..., whatever is added).
-    assert types == set(demo.cloud.services) >= {"identity", "compute", "network"}
+    assert types == set(cloud.services)
+    assert {"identity", "compute", "placement", "block-storage", "network"} <= types
     assert h.value("openstack_api_endpoint_up", service_type="compute", **PUB) == 1
     assert h.value("openstack_api_endpoint_http_status_code", service_type="compute", **PUB) == 200
     assert (

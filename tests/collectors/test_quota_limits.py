@@ -40,15 +40,16 @@ def test_limits_match_the_cloud(harness, cloud: DemoCloud):
                 ), (project.name, service, resource)
 
 
-def test_cost_is_two_calls_per_project_plus_two(harness, cloud: DemoCloud):
+def test_cost_is_two_calls_per_project_plus_four(harness, cloud: DemoCloud):
     h = harness(sources=FAST)
     h.run("quota_limits")
     state = h.runner.sources["quota_limits"].state
-    assert state.requests == 2 * len(cloud.projects) + 2
+    # Nova and Cinder per project; Neutron's and Octavia's two each.
+    assert state.requests == 2 * len(cloud.projects) + 4
     assert state.changed == len(cloud.projects)
     h.run("quota_limits")  # every sync is a full one: nothing changed
     state = h.runner.sources["quota_limits"].state
-    assert state.requests == 2 * (2 * len(cloud.projects) + 2)
+    assert state.requests == 2 * (2 * len(cloud.projects) + 4)
     assert state.changed == len(cloud.projects)
 
 
@@ -74,10 +75,10 @@ def test_project_filters(harness, cloud: DemoCloud):
         h = harness(collectors={"quota_limits": dict(options)}, sources=FAST)
         h.run("quota_limits")
         assert {names[s["project_id"]] for s in h.series(LIMIT)} == expected, options
-    # Only the selected projects are asked for: 2 calls each, plus Neutron's 2.
+    # Only the selected projects are asked for: 2 calls each, plus Neutron's 2 and Octavia's 2.
     h = harness(collectors={"quota_limits": {"projects": ["project-01"]}}, sources=FAST)
     h.run("quota_limits")
-    assert h.runner.sources["quota_limits"].state.requests == 4
+    assert h.runner.sources["quota_limits"].state.requests == 6
 
 
 def test_cloud_without_cinder_and_neutron_reads_compute_only(harness, cloud: DemoCloud):

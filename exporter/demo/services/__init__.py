@@ -21,6 +21,7 @@ MODULES = (
     "image",
     "orchestration",
     "dns",
+    "load_balancer",
 )
 
 for _name in MODULES:
