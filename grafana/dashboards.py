@@ -53,6 +53,13 @@ def stat(title: str, expr: str, unit: str, w: int = 6, **kw: Any) -> dict[str, A
     return panel("stat", title, [(expr, "")], unit, w=w, h=4, **kw)
 
 
+def row(title: str) -> dict[str, Any]:
+    """A full-width heading that starts one service's panels."""
+    heading = panel("row", title, [], "none", w=24, h=1)
+    heading.update(collapsed=False, panels=[])
+    return heading
+
+
 def data_age() -> dict[str, Any]:
     return stat(
         "Data age",
@@ -316,6 +323,9 @@ def capacity() -> dict[str, Any]:
             orientation="horizontal",
             defaults={"min": 0, "max": 1},
         ),
+        *_images_capacity(),
+        *_octavia_capacity(),
+        *_inventory(),
     ]
     return dashboard(
         "openstack-admin-capacity",
@@ -423,6 +433,10 @@ def availability() -> dict[str, Any]:
             "s",
             w=24,
         ),
+        *_octavia_availability(),
+        *_heat_availability(),
+        *_designate_availability(),
+        *_designate_quotas(),
     ]
     return dashboard(
         "openstack-admin-availability",
@@ -633,10 +647,7 @@ def problems() -> dict[str, Any]:
     names = (
         "* on (instance, job, project_id) group_left (project_name) openstack_identity_project_info"
     )
-    all_problems = (
-        f"openstack_compute_server_problems{{{JOB}}} or openstack_block_storage_problems{{{JOB}}}"
-        f" or openstack_network_problems{{{JOB}}}"
-    )
+    all_problems = " or ".join(f"{family}{{{JOB}}}" for family in PROBLEM_FAMILIES)
     panels = [
         data_age(),
         stat(
@@ -745,6 +756,7 @@ def problems() -> dict[str, Any]:
             "none",
             w=24,
         ),
+        *_service_problems(),
     ]
     return dashboard(
         "openstack-admin-problems",
@@ -754,6 +766,286 @@ def problems() -> dict[str, Any]:
         panels,
         [],
     )
+
+
+# -- the services beyond compute, block storage and network: one row each ----------------------
+
+# Every problems family has the same labels (project_id, resource_type, problem, age).
+PROBLEM_FAMILIES = (
+    "openstack_compute_server_problems",
+    "openstack_block_storage_problems",
+    "openstack_network_problems",
+    "openstack_load_balancer_problems",
+    "openstack_load_balancer_amphora_problems",
+    "openstack_image_problems",
+    "openstack_orchestration_stack_problems",
+    "openstack_dns_problems",
+)
+
+
+def _octavia_availability() -> list[dict[str, Any]]:
+    down = 'operating_status=~"ERROR|OFFLINE"'
+    return [
+        row("Load balancers (Octavia)"),
+        stat(
+            "Load balancers in ERROR",
+            f'sum(openstack_load_balancer_loadbalancers{{{JOB},provisioning_status="ERROR"}}) '
+            "or vector(0)",
+            "none",
+        ),
+        stat(
+            "Amphorae in ERROR",
+            f'sum(openstack_load_balancer_amphorae{{{JOB},status="ERROR"}}) or vector(0)',
+            "none",
+        ),
+        stat(
+            "Listeners, pools and members down",
+            f"sum(openstack_load_balancer_listeners{{{JOB},{down}}}) + "
+            f"sum(openstack_load_balancer_pools{{{JOB},{down}}}) + "
+            f"sum(openstack_load_balancer_members{{{JOB},{down}}})",
+            "none",
+            description="Operating status ERROR or OFFLINE (a disabled member is OFFLINE).",
+        ),
+        stat(
+            "Provider drivers",
+            f"count(openstack_load_balancer_provider_info{{{JOB}}})",
+            "none",
+        ),
+        panel(
+            "timeseries",
+            "Load balancers by status",
+            [
+                (
+                    "sum by (provisioning_status, operating_status) "
+                    f"(openstack_load_balancer_loadbalancers{{{JOB}}})",
+                    "{{provisioning_status}} / {{operating_status}}",
+                )
+            ],
+            "none",
+        ),
+        panel(
+            "timeseries",
+            "Amphorae by status",
+            [(f"sum by (status) (openstack_load_balancer_amphorae{{{JOB}}})", "{{status}}")],
+            "none",
+        ),
+    ]
+
+
+def _heat_availability() -> list[dict[str, Any]]:
+    return [
+        row("Orchestration (Heat)"),
+        stat(
+            "heat-engine hosts down",
+            f"count(openstack_orchestration_service_up{{{JOB}}} == 0) or vector(0)",
+            "none",
+            description="Hosts where no heat-engine worker reports up.",
+        ),
+        stat(
+            "heat-engine hosts up",
+            f"sum(openstack_orchestration_service_up{{{JOB}}})",
+            "none",
+        ),
+        panel(
+            "timeseries",
+            "heat-engine workers per host and status",
+            [
+                (
+                    f"sum by (host, status) (openstack_orchestration_service_engines{{{JOB}}})",
+                    "{{host}} {{status}}",
+                )
+            ],
+            "none",
+            w=12,
+            description="A crashed worker's record stays down until an engine restarts on its "
+            "host or `heat-manage service clean` runs.",
+        ),
+    ]
+
+
+def _designate_availability() -> list[dict[str, Any]]:
+    return [
+        row("DNS (Designate)"),
+        stat(
+            "Designate services not alive",
+            f"count(openstack_dns_service_up{{{JOB}}} == 0) or vector(0)",
+            "none",
+            description="Status not UP, or a heartbeat older than the exporter's "
+            "heartbeat_max_age: a killed service keeps saying UP.",
+        ),
+        panel(
+            "bargauge",
+            "Designate services alive, per service",
+            [
+                (
+                    f"sum by (service_name) (openstack_dns_service_up{{{JOB}}}) / "
+                    f"count by (service_name) (openstack_dns_service_up{{{JOB}}})",
+                    "{{service_name}}",
+                )
+            ],
+            "percentunit",
+            w=6,
+            displayMode="basic",
+            orientation="horizontal",
+        ),
+        panel(
+            "timeseries",
+            "Seconds since each Designate service's heartbeat",
+            [
+                (
+                    f"time() - openstack_dns_service_last_seen_timestamp_seconds{{{JOB}}}",
+                    "{{service_name}} {{hostname}}",
+                )
+            ],
+            "s",
+            w=12,
+        ),
+    ]
+
+
+def _images_capacity() -> list[dict[str, Any]]:
+    names = (
+        "* on (instance, job, project_id) group_left (project_name) openstack_identity_project_info"
+    )
+    return [
+        row("Images (Glance)"),
+        stat("Images", f"sum(openstack_image_images{{{JOB}}})", "none"),
+        stat(
+            "Images without a size yet",
+            f"sum(openstack_image_unsized_images{{{JOB}}})",
+            "none",
+            description="Queued or uploading: left out of every byte count.",
+        ),
+        panel(
+            "timeseries",
+            "Image bytes per store",
+            [(f"sum by (store) (openstack_image_store_bytes{{{JOB}}})", "{{store}}")],
+            "bytes",
+            description="Glance reports no store capacity: this is what its images hold, "
+            "each copy counted.",
+        ),
+        panel(
+            "timeseries",
+            "Image bytes by visibility",
+            [
+                (
+                    f"sum by (visibility, os_hidden) (openstack_image_project_bytes{{{JOB}}})",
+                    "{{visibility}} hidden={{os_hidden}}",
+                )
+            ],
+            "bytes",
+        ),
+        panel(
+            "table",
+            "Projects holding the most image bytes",
+            [
+                (
+                    "topk(10, sum by (instance, job, project_id) "
+                    f"(openstack_image_project_bytes{{{JOB}}})) {names}",
+                    "",
+                )
+            ],
+            "bytes",
+            w=24,
+        ),
+    ]
+
+
+def _octavia_capacity() -> list[dict[str, Any]]:
+    return [
+        row("Load balancers (Octavia)"),
+        stat(
+            "Spare amphorae ready",
+            f'sum(openstack_load_balancer_amphorae{{{JOB},status="READY"}}) or vector(0)',
+            "none",
+            description="Octavia's spare pool: failovers take from it.",
+        ),
+        panel(
+            "bargauge",
+            "Amphorae in service, by role",
+            [
+                (
+                    f'sum by (role) (openstack_load_balancer_amphorae{{{JOB},status="ALLOCATED"}})',
+                    "{{role}}",
+                )
+            ],
+            "none",
+            w=18,
+            h=4,
+            displayMode="basic",
+            orientation="horizontal",
+        ),
+    ]
+
+
+def _inventory() -> list[dict[str, Any]]:
+    return [
+        row("Stacks and DNS zones"),
+        panel(
+            "timeseries",
+            "Heat stacks by status",
+            [(f"sum by (status) (openstack_orchestration_stacks{{{JOB}}})", "{{status}}")],
+            "none",
+        ),
+        panel(
+            "timeseries",
+            "DNS zones by status",
+            [(f"sum by (status) (openstack_dns_zones{{{JOB}}})", "{{status}}")],
+            "none",
+        ),
+    ]
+
+
+def _designate_quotas() -> list[dict[str, Any]]:
+    return [
+        row("DNS (Designate)"),
+        panel(
+            "bargauge",
+            "Projects with the most DNS zones",
+            [
+                (
+                    f'topk(10, openstack_dns_quota_in_use{{{JOB},resource="zones"}}) '
+                    "* on (instance, job, project_id) group_left (project_name) "
+                    "openstack_identity_project_info",
+                    "{{project_name}}",
+                )
+            ],
+            "none",
+            w=24,
+            displayMode="basic",
+            orientation="horizontal",
+            description="Designate limits are read only with the opt-in dns_quota_limits "
+            "collector (a call per project).",
+        ),
+    ]
+
+
+def _service_problems() -> list[dict[str, Any]]:
+    def count(title: str, family: str) -> dict[str, Any]:
+        return stat(title, f"sum({family}{{{JOB}}}) or vector(0)", "none", w=4)
+
+    return [
+        row("Load balancers, images, stacks and DNS zones"),
+        count("Load balancers in ERROR or stuck", "openstack_load_balancer_problems"),
+        count("Amphorae with a problem", "openstack_load_balancer_amphora_problems"),
+        count("Images stuck or killed", "openstack_image_problems"),
+        count("Stacks failed or stuck", "openstack_orchestration_stack_problems"),
+        count("DNS zones in ERROR or stuck", "openstack_dns_problems"),
+        panel(
+            "timeseries",
+            "Their problems over time",
+            [
+                (
+                    "sum by (resource_type, problem) ("
+                    + " or ".join(f"{f}{{{JOB}}}" for f in PROBLEM_FAMILIES[3:])
+                    + ")",
+                    "{{resource_type}} {{problem}}",
+                )
+            ],
+            "none",
+            w=24,
+        ),
+    ]
 
 
 DASHBOARDS = {
