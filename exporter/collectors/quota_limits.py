@@ -42,7 +42,7 @@ def limit_family(limits: QuotaLimitSet, project_ids: Collection[str]) -> Metric:
     fam = GaugeMetricFamily(
         "openstack_quota_limit",
         "Quota limit of the project for the resource, in the service's own unit (ram: MiB, "
-        "gigabytes: GiB, others: counts); +Inf when unlimited (Nova, Cinder and Neutron quota "
+        "gigabytes: GiB, others: counts); +Inf when unlimited (Nova, Cinder, Neutron and Octavia quota "
         "APIs; collected in background).",
         labels=LABELS,
     )
