@@ -19,11 +19,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from exporter.api import ApiError
 from exporter.connection import timestamp
-from exporter.contract import SyncContext
+from exporter.contract import Source, SyncContext
+from exporter.sources._diff import changed
 
 SERVICE = "load-balancer"
 SERVICE_TYPES = (SERVICE,)
@@ -81,3 +82,31 @@ def changed_at(item: Mapping[str, Any]) -> float | None:
     """When the object last changed: ``updated_at``, or ``created_at`` for one never updated
     (Octavia leaves updated_at null until the first change)."""
     return timestamp(item.get("updated_at")) or timestamp(item.get("created_at"))
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+R = TypeVar("R", bound=HasId)
+
+
+class OctaviaListing(Source[tuple[R, ...]]):
+    """An Octavia kind read whole at each sync: the listing ``/v2.0<path>`` (list key
+    ``key``) asked for ``fields`` alone, each item checked and made a record by ``record``."""
+
+    services = SERVICE_TYPES
+    options: ClassVar[Mapping[str, Any]] = PAGE_OPTIONS
+    path: ClassVar[str]
+    key: ClassVar[str]
+    fields: ClassVar[tuple[str, ...]]
+
+    def record(self, item: Mapping[str, Any]) -> R:
+        raise NotImplementedError
+
+    def full(self, ctx: SyncContext) -> tuple[R, ...]:
+        found = tuple(map(self.record, listing(ctx, self.path, self.key, self.fields)))
+        old = None if ctx.previous is None else {r.id: r for r in ctx.previous}
+        ctx.count_changed(changed(old, {r.id: r for r in found}))
+        return found

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
-from exporter.contract import Source, SyncContext
-from exporter.sources._diff import changed
 from exporter.sources._octavia import (
-    PAGE_OPTIONS,
     PREFIX,
     SERVICE,
-    SERVICE_TYPES,
+    OctaviaListing,
     changed_at,
     ident,
-    listing,
     optional,
     word,
 )
@@ -65,14 +61,10 @@ def amphora(item: Mapping[str, Any]) -> Amphora:
     )
 
 
-class LoadBalancerAmphorae(Source[tuple[Amphora, ...]]):
+class LoadBalancerAmphorae(OctaviaListing[Amphora]):
     name = "load_balancer_amphorae"
-    services = SERVICE_TYPES
     access = ((SERVICE, f"{PREFIX}{PATH}"),)
-    options: ClassVar[Mapping[str, Any]] = PAGE_OPTIONS
+    path, key, fields = PATH, "amphorae", FIELDS
 
-    def full(self, ctx: SyncContext) -> tuple[Amphora, ...]:
-        found = tuple(map(amphora, listing(ctx, PATH, "amphorae", FIELDS)))
-        old = None if ctx.previous is None else {a.id: a for a in ctx.previous}
-        ctx.count_changed(changed(old, {a.id: a for a in found}))
-        return found
+    def record(self, item: Mapping[str, Any]) -> Amphora:
+        return amphora(item)

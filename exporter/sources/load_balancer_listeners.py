@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
-from exporter.contract import Source, SyncContext
-from exporter.sources._diff import changed
 from exporter.sources._octavia import (
-    PAGE_OPTIONS,
     PREFIX,
     SERVICE,
-    SERVICE_TYPES,
+    OctaviaListing,
     ident,
     ids,
-    listing,
     word,
 )
 
@@ -47,14 +43,10 @@ def listener(item: Mapping[str, Any]) -> Listener:
     )
 
 
-class LoadBalancerListeners(Source[tuple[Listener, ...]]):
+class LoadBalancerListeners(OctaviaListing[Listener]):
     name = "load_balancer_listeners"
-    services = SERVICE_TYPES
     access = ((SERVICE, f"{PREFIX}{PATH}"),)
-    options: ClassVar[Mapping[str, Any]] = PAGE_OPTIONS
+    path, key, fields = PATH, "listeners", FIELDS
 
-    def full(self, ctx: SyncContext) -> tuple[Listener, ...]:
-        found = tuple(map(listener, listing(ctx, PATH, "listeners", FIELDS)))
-        old = None if ctx.previous is None else {x.id: x for x in ctx.previous}
-        ctx.count_changed(changed(old, {x.id: x for x in found}))
-        return found
+    def record(self, item: Mapping[str, Any]) -> Listener:
+        return listener(item)

@@ -12,19 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
-from exporter.contract import Source, SyncContext
-from exporter.sources._diff import changed
 from exporter.sources._octavia import (
-    PAGE_OPTIONS,
     PREFIX,
     SERVICE,
-    SERVICE_TYPES,
+    OctaviaListing,
     changed_at,
     ident,
     ids,
-    listing,
     optional,
     word,
 )
@@ -65,14 +61,10 @@ def pool(item: Mapping[str, Any]) -> Pool:
     )
 
 
-class LoadBalancerPools(Source[tuple[Pool, ...]]):
+class LoadBalancerPools(OctaviaListing[Pool]):
     name = "load_balancer_pools"
-    services = SERVICE_TYPES
     access = ((SERVICE, f"{PREFIX}{PATH}"),)
-    options: ClassVar[Mapping[str, Any]] = PAGE_OPTIONS
+    path, key, fields = PATH, "pools", FIELDS
 
-    def full(self, ctx: SyncContext) -> tuple[Pool, ...]:
-        found = tuple(map(pool, listing(ctx, PATH, "pools", FIELDS)))
-        old = None if ctx.previous is None else {p.id: p for p in ctx.previous}
-        ctx.count_changed(changed(old, {p.id: p for p in found}))
-        return found
+    def record(self, item: Mapping[str, Any]) -> Pool:
+        return pool(item)

@@ -11,18 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
-from exporter.contract import Source, SyncContext
-from exporter.sources._diff import changed
 from exporter.sources._octavia import (
-    PAGE_OPTIONS,
     PREFIX,
     SERVICE,
-    SERVICE_TYPES,
+    OctaviaListing,
     changed_at,
     ident,
-    listing,
     optional,
     word,
 )
@@ -66,14 +62,10 @@ def load_balancer(item: Mapping[str, Any]) -> LoadBalancer:
     )
 
 
-class LoadBalancers(Source[tuple[LoadBalancer, ...]]):
+class LoadBalancers(OctaviaListing[LoadBalancer]):
     name = "load_balancers"
-    services = SERVICE_TYPES
     access = ((SERVICE, f"{PREFIX}{PATH}"),)
-    options: ClassVar[Mapping[str, Any]] = PAGE_OPTIONS
+    path, key, fields = PATH, "loadbalancers", FIELDS
 
-    def full(self, ctx: SyncContext) -> tuple[LoadBalancer, ...]:
-        found = tuple(map(load_balancer, listing(ctx, PATH, "loadbalancers", FIELDS)))
-        old = None if ctx.previous is None else {lb.id: lb for lb in ctx.previous}
-        ctx.count_changed(changed(old, {lb.id: lb for lb in found}))
-        return found
+    def record(self, item: Mapping[str, Any]) -> LoadBalancer:
+        return load_balancer(item)
