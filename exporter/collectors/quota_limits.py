@@ -42,8 +42,8 @@ def limit_family(limits: QuotaLimitSet, project_ids: Collection[str]) -> Metric:
     fam = GaugeMetricFamily(
         "openstack_quota_limit",
         "Quota limit of the project for the resource, in the service's own unit (ram: MiB, "
-        "gigabytes: GiB, others: counts); +Inf when unlimited (Nova, Cinder, Neutron and Octavia quota "
-        "APIs; collected in background).",
+        "gigabytes: GiB, others: counts); +Inf when unlimited (Nova, Cinder, Neutron and "
+        "Octavia quota APIs; collected in background).",
         labels=LABELS,
     )
     for pid in sorted(set(limits.projects) & set(project_ids)):
