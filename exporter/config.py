@@ -209,6 +209,8 @@ OPTION_RULES: Mapping[str, Rule] = {
     "verify_resize": _THRESHOLD,
     "shutoff": _THRESHOLD,
     "stuck": _THRESHOLD,
+    "stuck_migration": _THRESHOLD,
+    "service_down_time": _THRESHOLD,
 }
 
 
