@@ -12,7 +12,7 @@ import pkgutil
 
 from exporter.demo.routes import CATALOG
 
-MODULES = ("identity", "compute", "placement", "block_storage", "network")
+MODULES = ("identity", "compute", "placement", "block_storage", "network", "shared_file_system")
 
 for _name in MODULES:
     importlib.import_module(f"{__name__}.{_name}")
