@@ -309,6 +309,9 @@ def test_daemon_survives_keystone_unreachable(tmp_path):
     )
     port = _free_port()
     env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(clouds)}
+    # Files, not pipes: nobody reads a pipe while the daemon runs, and once its start-up logs
+    # outgrow the pipe's buffer (64 KiB) the daemon blocks on its next log line.
+    out_file, err_file = (tmp_path / "stdout").open("w+"), (tmp_path / "stderr").open("w+")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -320,8 +323,8 @@ def test_daemon_survives_keystone_unreachable(tmp_path):
             f"127.0.0.1:{port}",
         ],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=out_file,
+        stderr=err_file,
         text=True,
     )
     try:
@@ -339,7 +342,10 @@ def test_daemon_survives_keystone_unreachable(tmp_path):
         assert proc.poll() is None, "the daemon died"
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
+        proc.wait(timeout=15)
+        out, err = (tmp_path / "stdout").read_text(), (tmp_path / "stderr").read_text()
+        out_file.close()
+        err_file.close()
     assert proc.returncode == 0
     assert "collector_run" in err
     assert "never-logged-secret" not in out + err + body
