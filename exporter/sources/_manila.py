@@ -29,7 +29,7 @@ SERVICE = "shared-file-system"
 PAGE_SIZE = 1000
 
 
-def access(path: str) -> tuple[tuple[str, str], ...]:
+def access_for(path: str) -> tuple[tuple[str, str], ...]:
     """Access rules for ``path`` under both endpoint forms Manila catalogs use: ``/v2`` (since
     2.60 the project is not in the URL) and the legacy ``/v2/{project_id}``; plus the version
     documents openstacksdk reads before the first call."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from exporter.api import ApiError
 from exporter.contract import Source, SyncContext
-from exporter.sources._manila import SERVICE, SERVICE_TYPES, access
+from exporter.sources._manila import SERVICE, SERVICE_TYPES, access_for
 
 PATH = "/scheduler-stats/pools/detail"
 # The body is the same at every microversion (2.23 only adds a share_type filter, unused);
@@ -25,7 +25,7 @@ MICROVERSION = "2.7"
 class SharedFileSystemPools(Source[tuple[dict[str, Any], ...]]):
     name = "shared_file_system_pools"
     services = SERVICE_TYPES
-    access = access(PATH)
+    access = access_for(PATH)
 
     def full(self, ctx: SyncContext) -> tuple[dict[str, Any], ...]:
         pools = tuple(ctx.api.get(SERVICE, PATH, "pools", microversion=MICROVERSION))

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from exporter.api import ApiError
 from exporter.contract import Source, SyncContext
 from exporter.sources._diff import changed
-from exporter.sources._manila import SERVICE, SERVICE_TYPES, access
+from exporter.sources._manila import SERVICE, SERVICE_TYPES, access_for
 from exporter.sources.projects import ProjectSet
 from exporter.sources.quota_limits import selected_ids
 from exporter.sources.shared_file_system_shares import ShareSet
@@ -61,7 +61,7 @@ class ShareQuotaSet:
 class SharedFileSystemQuotas(Source[ShareQuotaSet]):
     name = "shared_file_system_quotas"
     services = SERVICE_TYPES
-    access = access("/quota-sets/*/detail")
+    access = access_for("/quota-sets/*/detail")
     options: ClassVar[Mapping[str, Any]] = {"only_share_owners": True, "max_per_hour": 100}
     uses = ("projects", "shared_file_system_shares")
 

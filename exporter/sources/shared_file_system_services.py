@@ -21,7 +21,7 @@ from typing import Any
 
 from exporter.api import ApiError
 from exporter.contract import Source, SyncContext
-from exporter.sources._manila import SERVICE, SERVICE_TYPES, access
+from exporter.sources._manila import SERVICE, SERVICE_TYPES, access_for
 
 # https://docs.openstack.org/api-ref/shared-file-system/#list-services
 MICROVERSION = "2.83"  # disabled_reason
@@ -44,7 +44,7 @@ class ServiceList:
 class SharedFileSystemServices(Source[ServiceList]):
     name = "shared_file_system_services"
     services = SERVICE_TYPES
-    access = access(PATH)
+    access = access_for(PATH)
 
     def full(self, ctx: SyncContext) -> ServiceList:
         previous: ServiceList | None = ctx.previous

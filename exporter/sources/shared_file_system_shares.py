@@ -30,7 +30,14 @@ from exporter.api import ApiError
 from exporter.connection import timestamp
 from exporter.contract import Source, SyncContext
 from exporter.sources._diff import changed
-from exporter.sources._manila import PAGE_SIZE, SERVICE, SERVICE_TYPES, access, offset_pages, text
+from exporter.sources._manila import (
+    PAGE_SIZE,
+    SERVICE,
+    SERVICE_TYPES,
+    access_for,
+    offset_pages,
+    text,
+)
 
 # https://docs.openstack.org/api-ref/shared-file-system/#list-share-instances
 MICROVERSION = "2.71"
@@ -67,7 +74,7 @@ class ShareSet:
 class SharedFileSystemShares(Source[ShareSet]):
     name = "shared_file_system_shares"
     services = SERVICE_TYPES
-    access = access(SHARES) + access(INSTANCES)
+    access = access_for(SHARES) + access_for(INSTANCES)
     options: ClassVar[Mapping[str, Any]] = {"page_size": PAGE_SIZE}
 
     def full(self, ctx: SyncContext) -> ShareSet:
