@@ -16,6 +16,7 @@ SERVICE_ROOT = {
     "block-storage": "/volume",
     "network": "/network",
     "identity": "/identity",
+    "shared-file-system": "/share",
 }
 
 

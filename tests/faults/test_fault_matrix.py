@@ -25,7 +25,7 @@ from exporter.server import _Families
 
 from ..conftest import Harness
 
-PREFIXES = ["/compute", "/placement", "/volume", "/network", "/identity/v3/projects"]
+PREFIXES = ["/compute", "/placement", "/volume", "/network", "/identity/v3/projects", "/share"]
 SPECS = all_collectors()
 
 
