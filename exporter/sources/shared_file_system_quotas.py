@@ -14,7 +14,7 @@ ten times this service's share of the exporter's API budget. Hence:
   owners than that the figures of each are refreshed every ⌈owners / max_per_hour⌉ hours
   instead of every hour. ``max_per_hour: 0`` turns the calls off.
 
-So at most 100 calls an hour, and on the demo cloud at 2,000 projects (80 share owners) 80.
+So at most 100 calls an hour, and on the demo cloud at 2,000 projects (79 share owners) 79.
 Each call answers ``in_use`` and ``limit`` together (``reserved`` is not kept); -1 (unlimited)
 is kept as ``+Inf``, a negative ``in_use`` (not tracked) as unknown.
 
