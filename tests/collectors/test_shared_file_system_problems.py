@@ -41,7 +41,9 @@ def test_demo_cloud_problems(harness, cloud: DemoCloud):
     assert migrated.resource_name == shared.name
     assert migrated.detail == "task_state migration_error"
     stuck = found["stuck_creating"]
-    assert stuck.since == pytest.approx(cloud.share(stuck.resource_id).instances[0].updated)
+    assert stuck.since == pytest.approx(
+        cloud.share(stuck.resource_id).instances[0].updated, abs=1e-5
+    )
     assert found["error"].detail == ""
 
 
