@@ -223,6 +223,8 @@ OPTION_RULES: Mapping[str, Rule] = {
     "queued": _THRESHOLD,
     # dns_services: how old a heartbeat may be for a service to count as up.
     "heartbeat_max_age": _THRESHOLD,
+    "stuck_migration": _THRESHOLD,
+    "service_down_time": _THRESHOLD,
 }
 
 

@@ -1,4 +1,5 @@
-"""Families shared by the compute and block-storage service collectors (same API shape)."""
+"""Families shared by the compute, block-storage and shared-file-system service collectors
+(same API shape)."""
 
 from __future__ import annotations
 
@@ -80,12 +81,19 @@ def merge(rows: Iterable[ServiceRow]) -> list[ServiceRow]:
     return sorted(merged.values(), key=lambda r: r.key)
 
 
-def families(prefix: str, source: str, rows: Iterable[ServiceRow]) -> list[Metric]:
-    """``prefix`` is e.g. ``openstack_compute_service``; ``source`` names the API for HELP."""
+def families(
+    prefix: str,
+    source: str,
+    rows: Iterable[ServiceRow],
+    *,
+    up_help: str = "Whether the service reports state=up",
+    reasons: bool = True,
+) -> list[Metric]:
+    """``prefix`` is e.g. ``openstack_compute_service``; ``source`` names the API for HELP.
+    ``up_help`` says what ``up`` means where the API's state is not the truth (Manila);
+    ``reasons=False`` leaves out the disabled reasons of an API that does not report them."""
     bg = f"({source}; collected in background)"
-    up = GaugeMetricFamily(
-        f"{prefix}_up", f"Whether the service reports state=up {bg}.", labels=LABELS
-    )
+    up = GaugeMetricFamily(f"{prefix}_up", f"{up_help} {bg}.", labels=LABELS)
     enabled = GaugeMetricFamily(
         f"{prefix}_enabled", f"Whether the service has status=enabled {bg}.", labels=LABELS
     )
@@ -113,7 +121,8 @@ def families(prefix: str, source: str, rows: Iterable[ServiceRow]) -> list[Metri
             forced.add_metric(labels, float(r.forced_down))
         if r.last_seen is not None:
             seen.add_metric(labels, r.last_seen)
-        if not r.enabled:
+        if not r.enabled and reasons:
             reason.add_metric(labels, {"disabled_reason": r.disabled_reason})
     # Cinder has no forced_down; an empty family would only be noise in the exposition.
-    return [f for f in (up, enabled, forced, seen, reason) if f.samples or f is not forced]
+    out = [f for f in (up, enabled, forced, seen) if f.samples or f is not forced]
+    return [*out, reason] if reasons else out

@@ -23,6 +23,7 @@ from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 
+from exporter.collectors._pools import gib
 from exporter.contract import CollectorSettings, collector
 from exporter.model import Model
 from exporter.sources.block_storage_pools import BlockStoragePools
@@ -39,21 +40,6 @@ _BG = "(Cinder scheduler-stats; collected in background)"
 )
 def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
     return pool_families(model[BlockStoragePools])
-
-
-def gib(value: Any) -> float | None:
-    """GiB figure → float, +Inf for 'infinite', None for 'unknown' or anything unreadable."""
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text == "infinite":
-            return math.inf
-        try:
-            return float(text)
-        except ValueError:
-            return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
 
 
 def available_gib(caps: Mapping[str, Any]) -> float:

@@ -15,6 +15,12 @@ The figures the quota APIs report as in_use, counted without a per-project call:
 Tests compare them with the quota APIs' in_use on the demo cloud. Block storage, network and
 load balancers are counted where the cloud deploys them (their sources are optional).
 
+Shared file systems are the exception: Manila's usage is taken from its quota API, which the
+shared_file_system_quotas source reads for the projects that own shares (one call per project
+an hour, capped; its docstring states the cost) — the same call gives the limits. Projects it
+has not read have no Manila series; ``per_share_gigabytes`` is a per-share size cap, not a
+usage, and is left out.
+
 No API call of its own: it reads the projects, servers, server_groups, flavors, volumes,
 snapshots, backups, the Neutron and the Octavia sources (their docstrings state their cost;
 servers and volumes follow deltas).
@@ -47,6 +53,7 @@ from exporter.sources.security_group_rules import SecurityGroupRules
 from exporter.sources.security_groups import SecurityGroups
 from exporter.sources.server_groups import ServerGroups
 from exporter.sources.servers import Servers
+from exporter.sources.shared_file_system_quotas import SharedFileSystemQuotas, ShareQuotaSet
 from exporter.sources.snapshots import Snapshots
 from exporter.sources.subnets import Subnets
 from exporter.sources.volumes import Volumes
@@ -86,6 +93,7 @@ Usage = Counter[tuple[str, str, str]]
         LoadBalancers,
         LoadBalancerListeners,
         LoadBalancerPools,
+        SharedFileSystemQuotas,
     ),
 )
 def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
@@ -104,7 +112,7 @@ def collect(model: Model, settings: CollectorSettings) -> list[Metric]:
     if model.get(LoadBalancers) is not None:
         usage.update(load_balancer_usage(model))
         resources["load_balancer"] = list(LOAD_BALANCER)
-    return [usage_family(usage, projects, resources)]
+    return [usage_family(usage, projects, resources, model.get(SharedFileSystemQuotas))]
 
 
 def compute_usage(model: Model) -> Usage:
@@ -184,16 +192,25 @@ def load_balancer_usage(model: Model) -> Usage:
     return out
 
 
-def usage_family(usage: Usage, projects: list[str], resources: dict[str, list[str]]) -> Metric:
+def usage_family(
+    usage: Usage,
+    projects: list[str],
+    resources: dict[str, list[str]],
+    shares: ShareQuotaSet | None = None,
+) -> Metric:
     fam = GaugeMetricFamily(
         "openstack_quota_in_use",
         "Amount of the resource the project uses, as its quota counts it, in the service's own "
-        "unit (ram: MiB, gigabytes: GiB, others: counts) (bulk listings; collected in "
-        "background).",
+        "unit (ram: MiB, gigabytes: GiB, others: counts) (bulk listings; Manila: its quota "
+        "API; collected in background).",
         labels=["project_id", "service_type", "resource"],
     )
     for pid in projects:
         for service, names in sorted(resources.items()):
             for resource in names:
                 fam.add_metric([pid, service, resource], usage.get((pid, service, resource), 0))
+        if shares is not None and pid in shares.projects:
+            for resource, _, in_use in shares.projects[pid].resources:
+                if in_use is not None and resource != "per_share_gigabytes":
+                    fam.add_metric([pid, "shared_file_system", resource], in_use)
     return fam

@@ -20,6 +20,7 @@ SERVICE_ROOT = {
     "orchestration": "/heat-api",
     "dns": "/dns",
     "load-balancer": "/load-balancer",
+    "shared-file-system": "/share",
 }
 
 

@@ -28,6 +28,13 @@ _VOLUME_BACKEND = (
     "Check the volume on its back end first (openstack volume show ID: os-vol-host-attr:host)."
 )
 
+_SHARE_MIGRATION = Remedy(
+    ("openstack share show {ID}", "openstack share instance list --share {ID}"),
+    ("openstack share set --task-state none {ID}",),
+    "The share stayed on its source and works; clear the task state once no destination "
+    "instance is left (share instance list), and tell the owner the migration failed.",
+)
+
 # (resource_type, problem pattern) → remedy; the first pattern that matches wins.
 REMEDIES: dict[tuple[str, str], Remedy] = {
     ("server", "error"): Remedy(
@@ -229,6 +236,24 @@ REMEDIES: dict[tuple[str, str], Remedy] = {
         ("openstack loadbalancer amphora failover {ID}",),
         "Octavia stopped failing amphorae over (failover_threshold): fix the outage "
         "underneath first.",
+    ),
+    ("share", "migration_error"): _SHARE_MIGRATION,
+    ("share", "data_copying_error"): _SHARE_MIGRATION,
+    ("share", "stuck_*"): Remedy(
+        ("openstack share show {ID}", "openstack share instance list --share {ID}"),
+        (
+            "openstack share set --status error {ID}",
+            "openstack share set --status available {ID}",
+        ),
+        "Read the manila-share log of the share's host first (openstack share show ID: host); "
+        "set it available only once the back end has the share as Manila expects it.",
+    ),
+    ("share", "*"): Remedy(
+        ("openstack share show {ID}", "openstack share message list --resource-id {ID}"),
+        ("openstack share set --status available {ID}", "openstack share delete --force {ID}"),
+        "The share's messages name the failed action. Reset to available only if the back end "
+        "still serves the share intact; force-delete removes it, data included, with its owner's "
+        "consent.",
     ),
 }
 

@@ -4,6 +4,7 @@ import math
 
 from exporter.collectors.quota_limits import limit_family
 from exporter.demo import DemoCloud
+from exporter.demo.services.shared_file_system import QUOTA_DEFAULTS
 from exporter.sources.projects import ProjectRow, ProjectSet
 from exporter.sources.quota_limits import QuotaLimitSet, numeric, selected_ids
 from tests.conftest import sample
@@ -172,3 +173,20 @@ def test_family_keeps_only_the_collectors_projects():
         ("p1", "cores", 2.0),
         ("p1", "port", math.inf),
     ]
+
+
+def test_manila_limits_of_the_projects_that_own_shares(harness, cloud: DemoCloud):
+    h = harness(sources=FAST)
+    h.run("quota_limits")
+    got = values(h)
+    owners = {s.project_id for s in cloud.shares}
+    manila = {(pid, res) for pid, svc, res in got if svc == "shared_file_system"}
+    assert {pid for pid, _ in manila} == owners  # one call each; the others are not read
+    for pid, res in manila:
+        want = cloud.share_quota_overrides.get(pid, {}).get(res, QUOTA_DEFAULTS[res])
+        assert got[(pid, "shared_file_system", res)] == (math.inf if want < 0 else want)
+    first = cloud.shares[0].project_id
+    assert (
+        got[(first, "shared_file_system", "gigabytes")]
+        == (cloud.share_quota_overrides[first]["gigabytes"])
+    )

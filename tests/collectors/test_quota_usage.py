@@ -102,3 +102,30 @@ def test_load_balancer_usage_equals_octavias_count(harness, cloud: DemoCloud):
     assert compared > 0
     # L7 rules would need every policy's own listing: no usage series rather than a made-up 0.
     assert not any(r == "l7rule" for _, _, r in got)
+
+
+def test_manila_usage_is_its_quota_apis(harness, cloud: DemoCloud, make_settings):
+    h = harness()
+    h.run("quota_usage")
+    got = values(h, USED)
+    conn = connect(cloud_region(make_settings()))
+    owners = {s.project_id for s in cloud.shares}
+    assert {p for p, svc, _ in got if svc == "shared_file_system"} == owners
+    for pid in owners:
+        detail = conn.shared_file_system.get(
+            f"/quota-sets/{pid}/detail", microversion="2.71"
+        ).json()["quota_set"]
+        for resource, entry in detail.items():
+            if resource in ("id", "per_share_gigabytes"):
+                assert (pid, "shared_file_system", resource) not in got
+                continue
+            assert got[(pid, "shared_file_system", resource)] == entry["in_use"], resource
+    assert got[(cloud.shares[0].project_id, "shared_file_system", "shares")] > 0
+
+
+def test_no_manila_series_without_manila(harness, cloud: DemoCloud):
+    cloud.services = tuple(s for s in cloud.services if s != "shared-file-system")
+    h = harness()
+    h.run("quota_usage")
+    assert h.value("openstack_exporter_collector_success", collector="quota_usage") == 1
+    assert "shared_file_system" not in {s["service_type"] for s in h.series(USED)}

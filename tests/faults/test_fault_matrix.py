@@ -34,6 +34,8 @@ PREFIXES = [
     "/image",
     "/heat-api",
     "/dns",
+    "/load-balancer",
+    "/share",
 ]
 SPECS = all_collectors()
 

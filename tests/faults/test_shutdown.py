@@ -60,8 +60,12 @@ def test_sigterm_with_a_hung_api_exits_promptly(tmp_path: Path) -> None:
         try:
             # Wait until the unaffected collectors have data: placement is hung by then.
             _wait_for(proc, lines, '"collector": "compute_services"', 60)
-            time.sleep(0.5)
-            assert cloud.faults_served["/placement"] >= 1
+            # The providers' sync starts after the servers' it uses: wait until it hangs too,
+            # besides the endpoint probe of /placement.
+            hung_by = time.monotonic() + 30
+            while cloud.faults_served["/placement"] < 2 and time.monotonic() < hung_by:
+                time.sleep(0.1)
+            assert cloud.faults_served["/placement"] >= 2
             sent = time.monotonic()
             proc.send_signal(signal.SIGTERM)
             rest = proc.communicate(timeout=10)[1]

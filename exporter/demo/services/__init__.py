@@ -22,6 +22,7 @@ MODULES = (
     "orchestration",
     "dns",
     "load_balancer",
+    "shared_file_system",
 )
 
 for _name in MODULES:
