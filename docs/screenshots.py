@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from exporter.clouds import cloud_region  # noqa: E402 - after the path insert above
-from exporter.collectors import all_collectors  # noqa: E402
+from exporter.clouds import cloud_region, system_region  # noqa: E402 - after the path insert
 from exporter.config import build  # noqa: E402
+from exporter.contract import all_collectors  # noqa: E402
 from exporter.demo import DemoCloud, DemoServer  # noqa: E402
 from exporter.scheduler import Runner  # noqa: E402
 from exporter.server import App  # noqa: E402
@@ -31,9 +31,18 @@ WIDTH, HEIGHT = 1280, 1500
 def main() -> None:
     with DemoServer(DemoCloud(hosts=24)) as demo, tempfile.TemporaryDirectory() as tmp:
         clouds = demo.write_clouds_yaml(Path(tmp) / "clouds.yaml")
-        settings = build({"cloud": "demo", "clouds_file": str(clouds)}, all_collectors())
+        settings = build(
+            {"cloud": "demo", "system_cloud": "demo-system", "clouds_file": str(clouds)},
+            all_collectors(),
+        )
         store = SnapshotStore()
-        Runner(settings, cloud_region(settings), all_collectors(), store).run_all_once()
+        Runner(
+            settings,
+            cloud_region(settings),
+            all_collectors(),
+            store,
+            system_region=system_region(settings),
+        ).run_all_once()
         httpd = serve(App(store, "demo"), "127.0.0.1", 0)
         driver = Chromedriver()
         try:
