@@ -80,7 +80,14 @@ def render(states: States, cloud: str, now: float) -> str:
             "services",
             "Services and agents down or disabled",
             states,
-            ("compute_services", "block_storage_services", "network_agents"),
+            (
+                "compute_services",
+                "block_storage_services",
+                "network_agents",
+                "shared_file_system_services",
+                "orchestration_services",
+                "dns_services",
+            ),
             now,
             Markup(f'<p class="muted">{esc(service_summary)}</p>') + _services_table(issues, now),
         )
@@ -117,6 +124,12 @@ def render(states: States, cloud: str, now: float) -> str:
                 "block_storage_problems",
                 "placement_orphans",
                 "network_problems",
+                "load_balancer_problems",
+                "load_balancer_amphorae",
+                "image_problems",
+                "orchestration_stack_problems",
+                "shared_file_system_problems",
+                "dns_problems",
             ),
             now,
             _problems_table(finding_counts),
@@ -136,6 +149,7 @@ def service_issues(states: States) -> tuple[list[ServiceIssue], str]:
     for kind, prefix in (
         ("compute", "openstack_compute_service"),
         ("block storage", "openstack_block_storage_service"),
+        ("shared file system", "openstack_shared_file_system_service"),
     ):
         up = by_labels(states, f"{prefix}_up", *SVC)
         enabled = by_labels(states, f"{prefix}_enabled", *SVC)
@@ -181,6 +195,30 @@ def service_issues(states: States) -> tuple[list[ServiceIssue], str]:
             )
     if up:
         summary.append(f"network agents: {sum(1 for v in up.values() if v == 1)} of {len(up)} up")
+    # Services that report no zone and no enabled flag: alive or not, by their heartbeat.
+    for kind, prefix, keys in (
+        ("orchestration", "openstack_orchestration_service", ("binary", "host")),
+        ("DNS", "openstack_dns_service", ("service_name", "hostname")),
+    ):
+        up = by_labels(states, f"{prefix}_up", *keys)
+        seen = by_labels(states, f"{prefix}_last_seen_timestamp_seconds", *keys)
+        for (binary, host), value in sorted(up.items()):
+            if value == 0:
+                issues.append(
+                    ServiceIssue(
+                        kind,
+                        binary,
+                        host,
+                        "",
+                        down=True,
+                        disabled=False,
+                        forced_down=False,
+                        last_seen=seen.get((binary, host)),
+                        reason="",
+                    )
+                )
+        if up:
+            summary.append(f"{kind}: {sum(1 for v in up.values() if v == 1)} of {len(up)} up")
     # Down first (servers cannot be managed there), then disabled (capacity hidden).
     issues.sort(key=lambda i: (not i.down, i.kind, i.binary, i.host))
     return issues, "; ".join(summary) + "." if summary else "No service data yet."

@@ -80,6 +80,49 @@ def test_network_agents_down_or_disabled():
     assert "Neutron records none" in part
 
 
+def test_manila_heat_and_designate_services_down():
+    fams = {
+        "shared_file_system_services": [
+            gauge(
+                "openstack_shared_file_system_service_up",
+                SVC,
+                [(["manila-share", "shr-1@lvm", "nova"], 0)],
+            ),
+            gauge(
+                "openstack_shared_file_system_service_enabled",
+                SVC,
+                [(["manila-share", "shr-1@lvm", "nova"], 1)],
+            ),
+        ],
+        "orchestration_services": [
+            gauge(
+                "openstack_orchestration_service_up",
+                ["binary", "host"],
+                [(["heat-engine", "ctl-1"], 0), (["heat-engine", "ctl-2"], 1)],
+            ),
+            gauge(
+                "openstack_orchestration_service_last_seen_timestamp_seconds",
+                ["binary", "host"],
+                [(["heat-engine", "ctl-1"], NOW - 600), (["heat-engine", "ctl-2"], NOW)],
+            ),
+        ],
+        "dns_services": [
+            gauge(
+                "openstack_dns_service_up",
+                ["service_name", "hostname"],
+                [(["worker", "dns-1"], 0)],
+            ),
+        ],
+    }
+    part = section(render(store(fams)), "services")
+    assert "shared file system: 0 of 1 up" in part
+    assert "orchestration: 1 of 2 up" in part
+    assert "DNS: 0 of 1 up" in part
+    for shown in ("shr-1@lvm", "ctl-1", "dns-1", "10 min (last heartbeat)"):
+        assert shown in part
+    assert "ctl-2" not in part
+
+
 def test_failing_endpoints():
     fams = [
         gauge(
