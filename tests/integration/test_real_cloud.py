@@ -81,8 +81,21 @@ def least(clouds: Path) -> Harness:
 def test_least_privilege_credential_runs_every_collector(least):
     failed = {n: s.last_error for n, s in least.store.states().items() if not s.last_ok}
     assert not failed
+    # Absent exactly where the harness runs none of the services a collector reads (Octavia,
+    # Manila, Heat and Designate are not in it yet): every service it runs is in the catalog.
+    run_here = {"identity", "compute", "placement", "block-storage", "network", "image"}
+    sources, specs = all_sources(), all_collectors()
+    expected = {
+        name
+        for name in least.store.states()
+        if any(
+            not set(sources[s].services) & run_here
+            for s in specs[name].reads
+            if sources[s].services
+        )
+    }
     absent = {n for n, s in least.store.states().items() if s.absent}
-    assert not absent  # every service of the harness is in the catalog
+    assert absent == expected
 
 
 def test_least_privilege_credential_cannot_write(clouds):
