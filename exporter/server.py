@@ -104,11 +104,12 @@ def _as_served(
     """The collectors' bookkeeping as of now (runs, failures, last outcome and error), with the
     facts about their *data* (last success, series, absent) of the render being served: while a
     new render is made, a scrape gets the previous one, and its last-success time must not
-    claim data it does not carry."""
+    claim data it does not carry. Families that stand unchanged (their sources synced to the
+    same data) are those served: their newer last success is true of them."""
     out = dict(current)
     for name, st in current.items():
         old = served.states.get(name)
-        if old is not None and old.last_success != st.last_success:
+        if old is not None and old.families is not st.families:
             out[name] = replace(
                 st, last_success=old.last_success, series=old.series, absent=old.absent
             )

@@ -263,3 +263,22 @@ def test_a_failed_run_shows_at_once_in_the_self_metrics(served, cloud):
     body = get(base + "/metrics").read()
     assert b'openstack_exporter_collector_success{collector="compute_services"} 0.0' in body
     assert b'openstack_exporter_collector_failures_total{collector="compute_services"} 1.0' in body
+
+
+def test_families_confirmed_unchanged_are_served_with_their_new_data_age():
+    """A sync that leaves the data as it was keeps the rendered families; the age served with
+    them moves on (SnapshotStore.record_unchanged), without a new render."""
+    store = SnapshotStore()
+    store.register("compute_services", 60)
+    store.record_success("compute_services", [], finished=1000.0, duration=0.1)
+    metrics = CachedMetrics(store)
+    name = "openstack_exporter_collector_last_success_timestamp_seconds"
+    line = f'{name}{{collector="compute_services"}}'.encode()
+
+    def served() -> bytes:
+        body = b"".join(metrics({"HTTP_ACCEPT": "text/plain"}, lambda *_: None))
+        return next(x for x in body.splitlines() if x.startswith(line))
+
+    assert served().endswith(b" 1000.0")
+    store.record_unchanged("compute_services", finished=1200.0, duration=0.1)
+    assert served().endswith(b" 1200.0")
